@@ -1,0 +1,178 @@
+/**
+ * Domain types shared by the store, the API and the WhatsApp adapters.
+ * API shapes (Session, Chat, Channel, Message) follow ../shared/docs/API.md field for field.
+ */
+
+export type Capability = 'read' | 'send' | 'manage';
+export const CAPABILITIES: readonly Capability[] = ['read', 'send', 'manage'];
+export type Role = 'owner' | 'admin' | 'member';
+
+export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+  owner: ['read', 'send', 'manage'],
+  admin: ['read', 'send', 'manage'],
+  member: ['read', 'send'],
+};
+
+/** Who is calling: a person with a login JWT, or a script with an API key. */
+export type Principal =
+  | { kind: 'user'; subject: string; organizationId: string; role: Role; capabilities: readonly Capability[] }
+  | { kind: 'api_key'; keyId: string; organizationId: string; capabilities: readonly Capability[] };
+
+export type SessionStatus = 'stopped' | 'starting' | 'scan_qr_code' | 'working' | 'failed' | 'logged_out';
+export const SESSION_STATUSES: readonly SessionStatus[] = [
+  'stopped',
+  'starting',
+  'scan_qr_code',
+  'working',
+  'failed',
+  'logged_out',
+];
+
+export type SyncState = 'idle' | 'syncing' | 'paused' | 'complete';
+
+export interface Session {
+  id: string;
+  label: string;
+  status: SessionStatus;
+  live: boolean;
+  sandbox: boolean;
+  phoneNumber: string | null;
+  waJid: string | null;
+  waLid: string | null;
+  autoRead: boolean;
+  presenceTyping: boolean;
+  organizationId: string;
+  createdAt: number;
+  updatedAt: number;
+  lastConnectedAt: number | null;
+  sync: { state: SyncState; progress: number };
+}
+
+export type ChatType = 'dm' | 'group';
+
+export interface Chat {
+  jid: string;
+  name: string | null;
+  type: ChatType;
+  lastMessageAt: number | null;
+  lastMessage: Message | null;
+  unreadCount: number;
+  archived: boolean;
+  pinned: boolean;
+  mutedUntil: number | null;
+  sessionId: string;
+}
+
+export interface Channel {
+  jid: string;
+  name: string | null;
+  description: string | null;
+  subscribers: number | null;
+  following: boolean;
+  lastMessageAt: number | null;
+  sessionId: string;
+}
+
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'poll'
+  | 'reaction'
+  | 'system'
+  | 'unknown';
+
+export const MESSAGE_TYPES: readonly MessageType[] = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contact',
+  'poll',
+  'reaction',
+  'system',
+  'unknown',
+];
+
+export type MessageStatus = 'error' | 'pending' | 'sent' | 'delivered' | 'read' | 'played';
+/** ackLevel -> status word; index is the ackLevel (WAMessageStatus). */
+export const ACK_STATUS: readonly MessageStatus[] = ['error', 'pending', 'sent', 'delivered', 'read', 'played'];
+
+export function ackStatus(ackLevel: number): MessageStatus {
+  return ACK_STATUS[Math.max(0, Math.min(5, ackLevel))] ?? 'pending';
+}
+
+export interface MediaInfo {
+  filename: string | null;
+  mimetype: string | null;
+  size: number | null;
+}
+
+export interface Message {
+  id: string;
+  waMessageId: string;
+  sessionId: string;
+  chatJid: string;
+  direction: 'in' | 'out';
+  fromMe: boolean;
+  senderJid: string | null;
+  senderLid: string | null;
+  senderName: string | null;
+  type: MessageType;
+  body: string;
+  hasMedia: boolean;
+  media: MediaInfo | null;
+  mentions: string[];
+  mentionNames: Record<string, string>;
+  quotedMessageId: string | null;
+  timestamp: number;
+  createdAt: number;
+  ackLevel: number;
+  status: MessageStatus;
+  error: string | null;
+  edited: boolean;
+  deleted: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * One message as the WhatsApp mapper produces it, before it is stored. Every adapter goes through
+ * the same mapper (src-main/whatsapp/mapper.ts), so this is the single shape ingestion writes.
+ */
+export interface MessageRecord {
+  waMessageId: string;
+  /** Canonical chat JID (phone form for people when known, @g.us for groups, @newsletter for channels). */
+  chatJid: string;
+  fromMe: boolean;
+  senderJid: string | null;
+  senderLid: string | null;
+  senderName: string | null;
+  type: MessageType;
+  body: string;
+  media: MediaInfo | null;
+  mentions: string[];
+  mentionNames: Record<string, string>;
+  quotedMessageId: string | null;
+  /** WhatsApp's timestamp in epoch ms. */
+  timestamp: number;
+  ackLevel: number;
+  error: string | null;
+  edited: boolean;
+  deleted: boolean;
+  /** True for a CIPHERTEXT placeholder that real content will replace. */
+  placeholder: boolean;
+  /** The raw WebMessageInfo serialised with BufferJSON (for getMessage and replies); null when not kept. */
+  raw: string | null;
+}

@@ -1,0 +1,85 @@
+/**
+ * The port through which the gateway talks to WhatsApp. Adapters: the real Baileys client
+ * (src-main/whatsapp/baileys) and the sandbox (src-main/whatsapp/sandbox), which drives the same
+ * Baileys adapter through a simulated socket.
+ *
+ * One WhatsAppClient is one connection attempt (one Baileys socket). Reconnecting means the session
+ * manager creates a new client; updates from a client that is no longer current are ignored by it.
+ */
+import type { SessionStatus } from './types.js';
+
+export type PresenceState = 'composing' | 'recording' | 'paused';
+export const PRESENCE_STATES: readonly PresenceState[] = ['composing', 'recording', 'paused'];
+
+export interface AccountIdentity {
+  /** Phone-number JID, e.g. 6281234567890@s.whatsapp.net (device suffix stripped). */
+  jid: string;
+  lid: string | null;
+  phoneNumber: string;
+}
+
+/** What a client reports about its connection; the session manager turns it into a session status. */
+export type ClientUpdate =
+  | { kind: 'connecting' }
+  | { kind: 'qr'; code: string; expiresAt: number }
+  | { kind: 'paired'; me: AccountIdentity }
+  | { kind: 'open'; me: AccountIdentity }
+  /** statusCode is Baileys' DisconnectReason (lastDisconnect.error.output.statusCode); undefined = our own end(). */
+  | { kind: 'closed'; statusCode: number | undefined; reason: string };
+
+export interface OutgoingText {
+  to: string;
+  text: string;
+  replyTo?: string | undefined;
+  mentions?: string[] | undefined;
+}
+
+export interface SendResult {
+  waMessageId: string;
+  status: 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'error';
+  timestamp: number;
+}
+
+export interface ChannelInfo {
+  jid: string;
+  name: string;
+  description: string | null;
+  invite: string | null;
+  subscribers: number | null;
+  createdAt: number | null;
+}
+
+export interface WhatsAppClient {
+  /** True for a simulated (sandbox) account. */
+  readonly sandbox: boolean;
+  /** Opens the connection; progress and pairing are reported through ClientHooks.onUpdate. */
+  connect(): Promise<void>;
+  /** Ends the connection on purpose (reported as closed with statusCode undefined). Idempotent. */
+  close(): Promise<void>;
+  /** Unpairs the device on WhatsApp's side, then closes. */
+  logout(): Promise<void>;
+  /** Phone-number pairing; phone is digits only with country code. */
+  requestPairingCode(phone: string): Promise<string>;
+  sendPresence(chatJid: string, state: PresenceState): Promise<void>;
+  sendText(message: OutgoingText): Promise<SendResult>;
+  createChannel(name: string, description?: string): Promise<ChannelInfo>;
+  followChannel(jid: string): Promise<void>;
+}
+
+export interface ClientHooks {
+  onUpdate(update: ClientUpdate): void;
+}
+
+export interface ClientContext {
+  sessionId: string;
+  organizationId: string;
+  /** Ask for full history at pairing time (Browsers.macOS('Desktop') + syncFullHistory). */
+  fullHistory: boolean;
+  hooks: ClientHooks;
+}
+
+/** Makes one client (one socket) for a session. The gateway chooses the factory per session (sandbox or Baileys). */
+export type WhatsAppClientFactory = (ctx: ClientContext) => WhatsAppClient;
+
+/** Mapping of a client's view of the connection to our session status, for the manager and the UI. */
+export type StatusChange = { status: SessionStatus; live: boolean; reason?: string };

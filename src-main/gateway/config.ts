@@ -1,0 +1,66 @@
+/**
+ * Gateway configuration, shared by the headless CLI (`wagw serve`) and the Electron entry.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ExternalJwtConfig {
+  /** JWKS URL of an existing login service the gateway should trust instead of its own keys. */
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+export interface SandboxConfig {
+  /** Create a sandbox session at start if the organization has none. */
+  ensureSession: boolean;
+  /** Seed of the simulated account's generated data (deterministic). */
+  seed: number;
+  /** New incoming sandbox messages per minute (0 = none). */
+  ratePerMinute: number;
+}
+
+export interface GatewayConfig {
+  dataDir: string;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sandbox: SandboxConfig | null;
+  externalJwt: ExternalJwtConfig | null;
+  /** Directory of the built renderer to serve at '/', or null to serve the API only. */
+  rendererDir: string | null;
+  /** better_sqlite3.node built for this runtime (Electron passes its own build). */
+  nativeBinding: string | null;
+  /** Extra origins allowed to open the realtime socket / call the API from a browser (besides our own). */
+  extraOrigins: string[];
+}
+
+export const DEFAULT_PORT = 7480;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The OS's per-user application data directory for this app. */
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const name = 'whatsapp-gateway-desktop';
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), name);
+}
+
+export function defaultConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    dataDir: defaultDataDir(),
+    host: DEFAULT_HOST,
+    port: DEFAULT_PORT,
+    logLevel: 'info',
+    sandbox: null,
+    externalJwt: null,
+    rendererDir: null,
+    nativeBinding: null,
+    extraOrigins: [],
+    ...overrides,
+  };
+}

@@ -1,0 +1,162 @@
+import type { Db } from '../database.js';
+import type { Chat, ChatType } from '../../core/types.js';
+import { rowToMessage, type MessageRow } from './messages.js';
+
+export interface ChatKey {
+  lastMessageAt: number;
+  jid: string;
+}
+
+export interface ChatRow {
+  session_id: string;
+  jid: string;
+  name: string | null;
+  type: string;
+  last_message_at: number;
+  unread_count: number;
+  archived: number;
+  pinned: number;
+  muted_until: number | null;
+}
+
+export interface ChatPatch {
+  name?: string | null | undefined;
+  unreadCount?: number | undefined;
+  archived?: boolean | undefined;
+  pinned?: boolean | undefined;
+  mutedUntil?: number | null | undefined;
+  lastMessageAt?: number | undefined;
+}
+
+const COLUMNS = 'session_id, jid, name, type, last_message_at, unread_count, archived, pinned, muted_until';
+
+export function rowToChat(r: ChatRow, last: MessageRow | undefined): Chat {
+  return {
+    jid: r.jid,
+    name: r.name,
+    type: r.type as ChatType,
+    lastMessageAt: r.last_message_at > 0 ? r.last_message_at : null,
+    lastMessage: last ? rowToMessage(last) : null,
+    unreadCount: r.unread_count,
+    archived: r.archived === 1,
+    pinned: r.pinned === 1,
+    mutedUntil: r.muted_until,
+    sessionId: r.session_id,
+  };
+}
+
+export type ChatsRepository = ReturnType<typeof createChatsRepository>;
+
+export function createChatsRepository(db: Db) {
+  const ensure = db.prepare(
+    `INSERT INTO chats (session_id, jid, name, type) VALUES (?, ?, ?, ?)
+     ON CONFLICT (session_id, jid) DO UPDATE SET name = coalesce(excluded.name, chats.name)`,
+  );
+  const get = db.prepare(`SELECT ${COLUMNS} FROM chats WHERE session_id = ? AND jid = ?`);
+  const touch = db.prepare(
+    `UPDATE chats SET last_message_at = max(last_message_at, ?), unread_count = unread_count + ?
+     WHERE session_id = ? AND jid = ?`,
+  );
+  const firstPage = db.prepare(
+    `SELECT ${COLUMNS} FROM chats WHERE session_id = ? ORDER BY last_message_at DESC, jid DESC LIMIT ?`,
+  );
+  const nextPage = db.prepare(
+    `SELECT ${COLUMNS} FROM chats WHERE session_id = ? AND (last_message_at, jid) < (?, ?)
+     ORDER BY last_message_at DESC, jid DESC LIMIT ?`,
+  );
+  const search = db.prepare(
+    `SELECT ${COLUMNS} FROM chats WHERE session_id = ? AND (name LIKE ? ESCAPE '\\' OR jid LIKE ? ESCAPE '\\')
+       AND (last_message_at, jid) < (?, ?)
+     ORDER BY last_message_at DESC, jid DESC LIMIT ?`,
+  );
+  const lastMessage = db.prepare(
+    `SELECT pk, session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid, sender_name, type, body,
+       media_filename, media_mimetype, media_size, has_media, mentions, mention_names, quoted_message_id, timestamp,
+       created_at, ack_level, error, edited, deleted, placeholder
+     FROM messages WHERE session_id = ? AND chat_jid = ? ORDER BY timestamp DESC, pk DESC LIMIT 1`,
+  );
+  const remove = db.prepare('DELETE FROM chats WHERE session_id = ? AND jid = ?');
+  const removeMessages = db.prepare('DELETE FROM messages WHERE session_id = ? AND chat_jid = ?');
+  const markRead = db.prepare('UPDATE chats SET unread_count = 0 WHERE session_id = ? AND jid = ?');
+  const patchStmt = db.prepare(
+    `UPDATE chats SET
+       name = CASE WHEN @setName THEN @name ELSE name END,
+       unread_count = coalesce(@unreadCount, unread_count),
+       archived = coalesce(@archived, archived),
+       pinned = coalesce(@pinned, pinned),
+       muted_until = CASE WHEN @setMuted THEN @mutedUntil ELSE muted_until END,
+       last_message_at = max(last_message_at, coalesce(@lastMessageAt, 0))
+     WHERE session_id = @sessionId AND jid = @jid`,
+  );
+  const deleteTx = db.transaction((sessionId: string, jid: string) => {
+    removeMessages.run(sessionId, jid);
+    return remove.run(sessionId, jid).changes === 1;
+  });
+
+  const toChat = (r: ChatRow) => rowToChat(r, lastMessage.get(r.session_id, r.jid) as MessageRow | undefined);
+
+  return {
+    /** Creates the chat if missing; a non-null name replaces the stored one. */
+    ensure(sessionId: string, jid: string, type: ChatType, name: string | null = null): void {
+      ensure.run(sessionId, jid, name, type);
+    },
+    getRow(sessionId: string, jid: string): ChatRow | undefined {
+      return get.get(sessionId, jid) as ChatRow | undefined;
+    },
+    get(sessionId: string, jid: string): Chat | undefined {
+      const r = get.get(sessionId, jid) as ChatRow | undefined;
+      return r ? toChat(r) : undefined;
+    },
+    exists(sessionId: string, jid: string): boolean {
+      return get.get(sessionId, jid) !== undefined;
+    },
+    /** Records activity: last_message_at only moves forward; unread grows by `unreadDelta`. */
+    touch(sessionId: string, jid: string, timestamp: number, unreadDelta = 0): void {
+      touch.run(timestamp, unreadDelta, sessionId, jid);
+    },
+    patch(sessionId: string, jid: string, p: ChatPatch): void {
+      patchStmt.run({
+        sessionId,
+        jid,
+        setName: p.name !== undefined ? 1 : 0,
+        name: p.name ?? null,
+        unreadCount: p.unreadCount ?? null,
+        archived: p.archived === undefined ? null : p.archived ? 1 : 0,
+        pinned: p.pinned === undefined ? null : p.pinned ? 1 : 0,
+        setMuted: p.mutedUntil !== undefined ? 1 : 0,
+        mutedUntil: p.mutedUntil ?? null,
+        lastMessageAt: p.lastMessageAt ?? null,
+      });
+    },
+    /** Newest activity first. `query` filters by name or JID substring (case-insensitive for ASCII). */
+    page(sessionId: string, limit: number, after?: ChatKey, query?: string): { rows: ChatRow[]; chats: Chat[] } {
+      let rows: ChatRow[];
+      if (query) {
+        const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        rows = search.all(
+          sessionId,
+          like,
+          like,
+          after?.lastMessageAt ?? Number.MAX_SAFE_INTEGER,
+          after?.jid ?? '\uffff',
+          limit,
+        ) as ChatRow[];
+      } else {
+        rows = (
+          after ? nextPage.all(sessionId, after.lastMessageAt, after.jid, limit) : firstPage.all(sessionId, limit)
+        ) as ChatRow[];
+      }
+      return { rows, chats: rows.map(toChat) };
+    },
+    /** Local delete: the chat row and all its stored messages, atomically. False if no such chat. */
+    delete(sessionId: string, jid: string): boolean {
+      return deleteTx(sessionId, jid);
+    },
+    markRead(sessionId: string, jid: string): void {
+      markRead.run(sessionId, jid);
+    },
+    removeRowOnly(sessionId: string, jid: string): void {
+      remove.run(sessionId, jid);
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import type { Db } from '../database.js';
+import type { MessageRecord, Message, MessageType } from '../../core/types.js';
+import { ackStatus } from '../../core/types.js';
+
+/** Position of a message in the newest-first keyset order. */
+export interface MessageKey {
+  timestamp: number;
+  pk: number;
+}
+
+export interface MessageRow {
+  pk: number;
+  session_id: string;
+  chat_jid: string;
+  wa_message_id: string;
+  from_me: number;
+  sender_jid: string | null;
+  sender_lid: string | null;
+  sender_name: string | null;
+  type: string;
+  body: string;
+  media_filename: string | null;
+  media_mimetype: string | null;
+  media_size: number | null;
+  has_media: number;
+  mentions: string | null;
+  mention_names: string | null;
+  quoted_message_id: string | null;
+  timestamp: number;
+  created_at: number;
+  ack_level: number;
+  error: string | null;
+  edited: number;
+  deleted: number;
+  placeholder: number;
+  raw: string | null;
+}
+
+const COLUMNS = `pk, session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid, sender_name, type, body,
+  media_filename, media_mimetype, media_size, has_media, mentions, mention_names, quoted_message_id, timestamp,
+  created_at, ack_level, error, edited, deleted, placeholder`;
+
+export function rowToMessage(r: MessageRow): Message {
+  const hasMedia = r.has_media === 1;
+  return {
+    id: r.wa_message_id,
+    waMessageId: r.wa_message_id,
+    sessionId: r.session_id,
+    chatJid: r.chat_jid,
+    direction: r.from_me ? 'out' : 'in',
+    fromMe: r.from_me === 1,
+    senderJid: r.sender_jid,
+    senderLid: r.sender_lid,
+    senderName: r.sender_name,
+    type: r.type as MessageType,
+    body: r.body,
+    hasMedia,
+    media: hasMedia ? { filename: r.media_filename, mimetype: r.media_mimetype, size: r.media_size } : null,
+    mentions: r.mentions ? (JSON.parse(r.mentions) as string[]) : [],
+    mentionNames: r.mention_names ? (JSON.parse(r.mention_names) as Record<string, string>) : {},
+    quotedMessageId: r.quoted_message_id,
+    timestamp: r.timestamp,
+    createdAt: r.created_at,
+    ackLevel: r.ack_level,
+    status: ackStatus(r.ack_level),
+    error: r.error,
+    edited: r.edited === 1,
+    deleted: r.deleted === 1,
+  };
+}
+
+function recordParams(sessionId: string, m: MessageRecord, createdAt: number) {
+  const hasMedia = m.media !== null;
+  return {
+    session_id: sessionId,
+    chat_jid: m.chatJid,
+    wa_message_id: m.waMessageId,
+    from_me: m.fromMe ? 1 : 0,
+    sender_jid: m.senderJid,
+    sender_lid: m.senderLid,
+    sender_name: m.senderName,
+    type: m.type,
+    body: m.body,
+    media_filename: m.media?.filename ?? null,
+    media_mimetype: m.media?.mimetype ?? null,
+    media_size: m.media?.size ?? null,
+    has_media: hasMedia ? 1 : 0,
+    mentions: m.mentions.length ? JSON.stringify(m.mentions) : null,
+    mention_names: Object.keys(m.mentionNames).length ? JSON.stringify(m.mentionNames) : null,
+    quoted_message_id: m.quotedMessageId,
+    timestamp: m.timestamp,
+    created_at: createdAt,
+    ack_level: m.ackLevel,
+    error: m.error,
+    edited: m.edited ? 1 : 0,
+    deleted: m.deleted ? 1 : 0,
+    placeholder: m.placeholder ? 1 : 0,
+    raw: m.raw,
+  };
+}
+
+export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
+
+/** Messages of chats and channel posts. Statements are prepared once; callers wrap batches in db.transaction. */
+export function createMessagesRepository(db: Db) {
+  const insertIgnore = db.prepare(`INSERT OR IGNORE INTO messages (session_id, chat_jid, wa_message_id, from_me,
+      sender_jid, sender_lid, sender_name, type, body, media_filename, media_mimetype, media_size, has_media, mentions,
+      mention_names, quoted_message_id, timestamp, created_at, ack_level, error, edited, deleted, placeholder, raw)
+    VALUES (@session_id, @chat_jid, @wa_message_id, @from_me, @sender_jid, @sender_lid, @sender_name, @type, @body,
+      @media_filename, @media_mimetype, @media_size, @has_media, @mentions, @mention_names, @quoted_message_id,
+      @timestamp, @created_at, @ack_level, @error, @edited, @deleted, @placeholder, @raw)`);
+  // Replaces a placeholder's content with the real message; keeps pk (so its place in paging) and created_at.
+  const replaceContent = db.prepare(`UPDATE messages SET from_me = @from_me, sender_jid = @sender_jid,
+      sender_lid = @sender_lid, sender_name = @sender_name, type = @type, body = @body,
+      media_filename = @media_filename, media_mimetype = @media_mimetype, media_size = @media_size,
+      has_media = @has_media, mentions = @mentions, mention_names = @mention_names,
+      quoted_message_id = @quoted_message_id, ack_level = max(ack_level, @ack_level), error = @error,
+      placeholder = 0, raw = @raw
+    WHERE pk = @pk`);
+  const byChatAndId = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`,
+  );
+  const byId = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? LIMIT 1`);
+  const rawById = db.prepare('SELECT raw FROM messages WHERE session_id = ? AND wa_message_id = ? AND raw IS NOT NULL LIMIT 1');
+  const firstPage = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ?
+     ORDER BY timestamp DESC, pk DESC LIMIT ?`,
+  );
+  const nextPage = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND (timestamp, pk) < (?, ?)
+     ORDER BY timestamp DESC, pk DESC LIMIT ?`,
+  );
+  const latest = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? ORDER BY timestamp DESC, pk DESC LIMIT 1`,
+  );
+  const setAck = db.prepare(
+    // A receipt only ever raises the level; an error (0) is recorded separately by setError.
+    'UPDATE messages SET ack_level = ? WHERE pk = ? AND ack_level < ? AND ack_level <> 0',
+  );
+  const setError = db.prepare('UPDATE messages SET ack_level = 0, error = ? WHERE pk = ?');
+  const setEdited = db.prepare('UPDATE messages SET body = ?, edited = 1 WHERE pk = ?');
+  const setDeleted = db.prepare('UPDATE messages SET deleted = 1 WHERE pk = ?');
+  const deleteOne = db.prepare('DELETE FROM messages WHERE pk = ?');
+  const deleteChat = db.prepare('DELETE FROM messages WHERE session_id = ? AND chat_jid = ?');
+  const moveChat = db.prepare(
+    // Merge a LID-form conversation into its phone-form chat; a duplicate id already there wins.
+    'UPDATE OR IGNORE messages SET chat_jid = ? WHERE session_id = ? AND chat_jid = ?',
+  );
+  const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
+
+  return {
+    /** Inserts unless (session, chat, waMessageId) exists. Returns the new pk, or null if it was already there. */
+    insert(sessionId: string, m: MessageRecord, createdAt: number = Date.now()): number | null {
+      const res = insertIgnore.run(recordParams(sessionId, m, createdAt));
+      return res.changes === 1 ? Number(res.lastInsertRowid) : null;
+    },
+    replacePlaceholder(pk: number, sessionId: string, m: MessageRecord): void {
+      const p = recordParams(sessionId, m, 0);
+      replaceContent.run({ ...p, pk });
+    },
+    find(sessionId: string, chatJid: string, waMessageId: string): MessageRow | undefined {
+      return byChatAndId.get(sessionId, chatJid, waMessageId) as MessageRow | undefined;
+    },
+    /** By WhatsApp id alone, for updates whose key names the chat in another form (LID vs phone). */
+    findById(sessionId: string, waMessageId: string): MessageRow | undefined {
+      return byId.get(sessionId, waMessageId) as MessageRow | undefined;
+    },
+    raw(sessionId: string, waMessageId: string): string | undefined {
+      return (rawById.get(sessionId, waMessageId) as { raw: string } | undefined)?.raw;
+    },
+    /** Newest first; `after` is the key of the last item of the previous page. */
+    page(sessionId: string, chatJid: string, limit: number, after?: MessageKey): MessageRow[] {
+      return (
+        after
+          ? nextPage.all(sessionId, chatJid, after.timestamp, after.pk, limit)
+          : firstPage.all(sessionId, chatJid, limit)
+      ) as MessageRow[];
+    },
+    latest(sessionId: string, chatJid: string): MessageRow | undefined {
+      return latest.get(sessionId, chatJid) as MessageRow | undefined;
+    },
+    raiseAck(pk: number, ackLevel: number): boolean {
+      return setAck.run(ackLevel, pk, ackLevel).changes === 1;
+    },
+    setError(pk: number, error: string): void {
+      setError.run(error, pk);
+    },
+    setEdited(pk: number, body: string): void {
+      setEdited.run(body, pk);
+    },
+    setDeleted(pk: number): void {
+      setDeleted.run(pk);
+    },
+    remove(pk: number): void {
+      deleteOne.run(pk);
+    },
+    removeChat(sessionId: string, chatJid: string): number {
+      return deleteChat.run(sessionId, chatJid).changes;
+    },
+    moveChat(sessionId: string, fromJid: string, toJid: string): void {
+      moveChat.run(toJid, sessionId, fromJid);
+      deleteChat.run(sessionId, fromJid); // leftovers were duplicates of rows already in the target chat
+    },
+    count(sessionId: string, chatJid: string): number {
+      return (countChat.get(sessionId, chatJid) as { n: number }).n;
+    },
+  };
+}
