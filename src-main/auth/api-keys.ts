@@ -1,0 +1,166 @@
+/**
+ * API keys: credentials for scripts (API.md "Principals and capabilities").
+ *
+ * Format: `wa_` + 43 base62 chars (32 random bytes) + 6 base62 chars of checksum (the first 40 bits of
+ * SHA-256 over the secret part). The checksum lets us reject a mistyped or truncated key without a
+ * database lookup, and lets secret scanners recognise our keys.
+ *
+ * Only SHA-256(whole key) is stored. A plain (unsalted) hash is sound here because the secret has 256
+ * bits of entropy: there is nothing to brute-force, and the hash must be deterministic to be looked up.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import { CAPABILITIES, type Capability, type Principal } from '../core/types.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import type { Store } from '../store/index.js';
+import { rowToApiKey, type ApiKeyInfo } from '../store/repositories/api-keys.js';
+
+export type { ApiKeyInfo } from '../store/repositories/api-keys.js';
+
+export const API_KEY_PREFIX = 'wa_';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** ceil(256 / log2(62)) = 43 chars hold 32 bytes. */
+const SECRET_LENGTH = 43;
+const CHECKSUM_LENGTH = 6;
+/** Characters of the key kept in clear (in the DB and lists) so a person can tell keys apart. */
+const DISPLAY_PREFIX_LENGTH = 10;
+export const API_KEY_LENGTH = API_KEY_PREFIX.length + SECRET_LENGTH + CHECKSUM_LENGTH;
+const KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}$`);
+
+/** lastUsedAt is refreshed at most this often per key, so authentication is not a write per request. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+export const MAX_KEY_NAME_LENGTH = 100;
+
+function base62(value: bigint, width: number): string {
+  let out = '';
+  let v = value;
+  while (v > 0n) {
+    out = BASE62[Number(v % 62n)] + out;
+    v /= 62n;
+  }
+  return out.padStart(width, '0');
+}
+
+function checksumOf(secret: string): string {
+  const digest = createHash('sha256').update(secret).digest();
+  // 40 bits reduced into 6 base62 chars (62^6 ~ 2^35.7): a typo passes with probability ~2^-35.
+  const n = BigInt('0x' + digest.subarray(0, 5).toString('hex')) % 62n ** BigInt(CHECKSUM_LENGTH);
+  return base62(n, CHECKSUM_LENGTH);
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** True when s has the shape of one of our keys and its checksum matches. Never touches the store. */
+export function isWellFormedApiKey(s: unknown): s is string {
+  if (typeof s !== 'string' || s.length !== API_KEY_LENGTH || !KEY_SHAPE.test(s)) return false;
+  const secret = s.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + SECRET_LENGTH);
+  const checksum = s.slice(API_KEY_PREFIX.length + SECRET_LENGTH);
+  // The checksum is not a secret (it is derived from the key the caller already holds): plain compare is fine.
+  return checksumOf(secret) === checksum;
+}
+
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const secret = base62(BigInt('0x' + randomBytes(32).toString('hex')), SECRET_LENGTH);
+  const key = API_KEY_PREFIX + secret + checksumOf(secret);
+  return { key, prefix: key.slice(0, DISPLAY_PREFIX_LENGTH), hash: hashApiKey(key) };
+}
+
+export interface ApiKeyServiceOptions {
+  store: Store;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export interface ApiKeyService {
+  /** Creates a key; `key` is the only time the secret is ever available. */
+  create(organizationId: string, name: unknown, capabilities: unknown): { key: string; info: ApiKeyInfo };
+  list(organizationId: string): ApiKeyInfo[];
+  /** False when the key does not exist in that organization or is already revoked. */
+  revoke(organizationId: string, id: string): boolean;
+  /** The key's principal, or null for anything that is not a live key. Never throws for bad input. */
+  authenticate(raw: unknown): Principal | null;
+}
+
+function validateName(name: unknown): string {
+  if (typeof name !== 'string') throw new ValidationError('name must be a string', { field: 'name' });
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > MAX_KEY_NAME_LENGTH) {
+    throw new ValidationError(`name must be 1 to ${MAX_KEY_NAME_LENGTH} characters`, { field: 'name' });
+  }
+  return trimmed;
+}
+
+function validateCapabilities(capabilities: unknown): Capability[] {
+  if (!Array.isArray(capabilities) || capabilities.length === 0) {
+    throw new ValidationError('capabilities must be a non-empty list of read, send, manage', {
+      field: 'capabilities',
+    });
+  }
+  const seen = new Set<Capability>();
+  for (const c of capabilities) {
+    if (typeof c !== 'string' || !(CAPABILITIES as readonly string[]).includes(c)) {
+      throw new ValidationError(`unknown capability ${JSON.stringify(c)}; allowed: ${CAPABILITIES.join(', ')}`, {
+        field: 'capabilities',
+      });
+    }
+    if (seen.has(c as Capability)) {
+      throw new ValidationError(`capability ${c} is listed twice`, { field: 'capabilities' });
+    }
+    seen.add(c as Capability);
+  }
+  // Stored in canonical order so equal sets look equal.
+  return CAPABILITIES.filter((c) => seen.has(c));
+}
+
+export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyService {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => ulid());
+
+  return {
+    create(organizationId, name, capabilities) {
+      const cleanName = validateName(name);
+      const caps = validateCapabilities(capabilities);
+      if (!store.organizations.get(organizationId)) throw new NotFoundError('organization not found');
+      const { key, prefix, hash } = generateApiKey();
+      const row = store.apiKeys.insert({
+        id: newId(),
+        organizationId,
+        name: cleanName,
+        prefix,
+        secretHash: hash,
+        capabilities: caps,
+        now: now(),
+      });
+      return { key, info: rowToApiKey(row) };
+    },
+
+    list(organizationId) {
+      return store.apiKeys.listByOrg(organizationId).map(rowToApiKey);
+    },
+
+    revoke(organizationId, id) {
+      return store.apiKeys.revoke(organizationId, id, now());
+    },
+
+    authenticate(raw) {
+      if (!isWellFormedApiKey(raw)) return null;
+      // A failing lookup (closed or corrupt DB) propagates: that is a server fault (500), not a bad key.
+      const row = store.apiKeys.findActiveByHash(hashApiKey(raw));
+      if (!row) return null;
+      const t = now();
+      // The row carries the last write, so the throttle holds across restarts and processes.
+      if (row.last_used_at === null || t - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
+        try {
+          store.apiKeys.touchLastUsed(row.id, t);
+        } catch {
+          // lastUsedAt is informational; a busy database must not deny a valid key.
+        }
+      }
+      const capabilities = rowToApiKey(row).capabilities.filter((c) => CAPABILITIES.includes(c));
+      return { kind: 'api_key', keyId: row.id, organizationId: row.organization_id, capabilities };
+    },
+  };
+}
