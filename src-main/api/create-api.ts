@@ -1,0 +1,134 @@
+/**
+ * createApi(deps) -> a Koa app. It never listens: the gateway (or a test) mounts app.callback() on an
+ * HTTP server on loopback. Middleware order: request id -> error envelope -> host/origin guard ->
+ * body reader -> routes (public ones, or authenticate then handler) -> UI files -> 404.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import { randomUUID } from 'node:crypto';
+import { authenticate } from './middleware/auth.js';
+import { rawBody } from './middleware/body.js';
+import { errorMiddleware } from './middleware/errors.js';
+import { hostGuard } from './middleware/host-guard.js';
+import { ApiRegistry, type JsonSchema } from './openapi.js';
+import type { ApiDeps } from './ports.js';
+import { registerAuthRoutes, type LoginSubject } from './resources/auth.js';
+import { registerChannelRoutes } from './resources/channels.js';
+import { registerChatRoutes } from './resources/chats.js';
+import { registerKeyRoutes } from './resources/keys.js';
+import { registerMessageRoutes } from './resources/messages.js';
+import { registerMetaRoutes } from './resources/meta.js';
+import { registerRealtimeRoutes } from './resources/realtime.js';
+import { registerSessionRoutes } from './resources/sessions.js';
+import {
+  ApiKeySchema,
+  ChannelSchema,
+  ChatSchema,
+  CreatedApiKeySchema,
+  ErrorSchema,
+  MessageSchema,
+  SessionSchema,
+} from './schemas.js';
+import type { ApiState } from './state.js';
+import { sendFile } from './static.js';
+
+export const API_PREFIX = '/api/v1';
+export const API_VERSION = '1.0.0';
+
+export interface ApiOptions {
+  /** Origin of the gateway as seen by clients, e.g. http://127.0.0.1:7480 (read lazily: port 0 resolves late). */
+  origin: () => string;
+  /** The person a login link logs in as. */
+  owner: () => LoginSubject;
+}
+
+export interface GatewayApi {
+  app: Koa<ApiState>;
+  registry: ApiRegistry;
+  apiRouter: Router;
+  rootRouter: Router;
+  openapi(): JsonSchema;
+}
+
+/** The UI's CSP: scripts and styles only from us, connections only to us (HTTP and the realtime socket). */
+export function uiContentSecurityPolicy(origin: string): string {
+  const ws = origin.replace(/^http/, 'ws');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${origin} ${ws}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
+  const app = new Koa<ApiState>();
+  app.proxy = false; // never trust X-Forwarded-* from a local caller
+  app.silent = true; // errors are logged by our own middleware, once, with a request id
+
+  const registry = new ApiRegistry();
+  registry.component('Session', SessionSchema);
+  registry.component('Chat', ChatSchema);
+  registry.component('Channel', ChannelSchema);
+  registry.component('Message', MessageSchema);
+  registry.component('ApiKey', ApiKeySchema);
+  registry.component('CreatedApiKey', CreatedApiKeySchema);
+  registry.component('Error', ErrorSchema);
+
+  let cachedDoc: JsonSchema | undefined;
+  const openapi = () =>
+    (cachedDoc ??= registry.document({
+      version: API_VERSION,
+      serverUrl: `${options.origin()}${API_PREFIX}`,
+      rootUrl: options.origin(),
+    }));
+
+  registerSessionRoutes(registry, deps);
+  registerChatRoutes(registry, deps);
+  registerChannelRoutes(registry, deps);
+  registerMessageRoutes(registry, deps);
+  registerKeyRoutes(registry, deps);
+  registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));
+  registerAuthRoutes(registry, deps, options.owner);
+  registerMetaRoutes(registry, deps, openapi);
+
+  const apiRouter = new Router({ prefix: API_PREFIX });
+  const rootRouter = new Router();
+  registry.mount(apiRouter, rootRouter, authenticate(deps));
+
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use(errorMiddleware(deps.logger));
+  app.use(hostGuard(deps.allowedHosts, deps.allowedOrigins));
+  app.use(rawBody());
+  app.use(apiRouter.routes());
+  app.use(rootRouter.routes());
+
+  const rendererDir = deps.rendererDir;
+  if (rendererDir) {
+    app.use(async (ctx, next) => {
+      if (ctx.method !== 'GET' || ctx.path.startsWith(`${API_PREFIX}/`) || ctx.path === API_PREFIX) return next();
+      const rel = ctx.path === '/' ? 'index.html' : ctx.path.slice(1);
+      const hashed = rel.startsWith('assets/');
+      if (sendFile(ctx as never, rendererDir, rel, hashed ? 31536000 : 0)) {
+        if (rel.endsWith('.html')) ctx.set('Content-Security-Policy', uiContentSecurityPolicy(options.origin()));
+        return;
+      }
+      return next();
+    });
+  }
+
+  return { app, registry, apiRouter, rootRouter, openapi };
+}

@@ -1,0 +1,228 @@
+/** Sessions: one attached WhatsApp number (or sandbox account) each. */
+import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { requireCapability } from '../middleware/auth.js';
+import { noContent, parseBody, sessionOf } from '../http.js';
+import { ref, toSchema, type ApiRegistry } from '../openapi.js';
+import type { ApiDeps } from '../ports.js';
+import { CreateSessionBody, MeSchema, PairingCodeBody, PairingCodeSchema, QrSchema, SandboxStateSchema } from '../schemas.js';
+
+const SESSION = { session: 'The session id (ULID). Another organization\'s session is not found.' };
+
+export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
+  const { sessions } = deps;
+
+  api.add({
+    method: 'get',
+    path: '/sessions',
+    operationId: 'listSessions',
+    summary: 'List sessions',
+    tag: 'Sessions',
+    access: 'read',
+    responses: {
+      200: {
+        description: 'The caller organization\'s sessions (one page)',
+        schema: {
+          type: 'object',
+          required: ['data', 'nextCursor'],
+          properties: { data: { type: 'array', items: ref('Session') }, nextCursor: { type: 'null' } },
+        },
+      },
+    },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'read');
+      ctx.body = { data: sessions.list(p.organizationId), nextCursor: null };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/sessions',
+    operationId: 'createSession',
+    summary: 'Create a session',
+    description:
+      'Not idempotent. `start: true` begins pairing in the background. `sandbox: true` creates a simulated account ' +
+      '(ours) to try the app and the API without a phone.',
+    tag: 'Sessions',
+    access: 'manage',
+    body: CreateSessionBody,
+    bodyRequired: false,
+    responses: { 201: { description: 'The new session', schema: ref('Session') } },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'manage');
+      const body = parseBody(ctx, CreateSessionBody);
+      ctx.status = 201;
+      ctx.body = sessions.create({ organizationId: p.organizationId, ...body });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/sessions/{session}',
+    operationId: 'getSession',
+    summary: 'Get a session',
+    tag: 'Sessions',
+    access: 'read',
+    pathParams: SESSION,
+    responses: { 200: { description: 'The session', schema: ref('Session') } },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'read');
+      ctx.body = sessionOf(ctx, sessions, p.organizationId);
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/sessions/{session}',
+    operationId: 'deleteSession',
+    summary: 'Delete a session',
+    description: 'Stops the client and deletes the session\'s stored data and auth state.',
+    tag: 'Sessions',
+    access: 'manage',
+    pathParams: SESSION,
+    responses: { 204: { description: 'Deleted' } },
+    async handler(ctx) {
+      const p = requireCapability(ctx, 'manage');
+      const s = sessionOf(ctx, sessions, p.organizationId);
+      await sessions.delete(p.organizationId, s.id);
+      noContent(ctx);
+    },
+  });
+
+  const actions = [
+    ['start', 'Start a session', 'Runs in the background: watch the status (scan_qr_code, working).'],
+    ['stop', 'Stop a session', 'Idempotent. The session stays paired.'],
+    ['restart', 'Restart a session', 'Runs in the background.'],
+    ['logout', 'Log a session out', 'Unpairs the device; idempotent; the session row stays.'],
+  ] as const;
+  for (const [action, summary, description] of actions) {
+    api.add({
+      method: 'post',
+      path: `/sessions/{session}:${action}`,
+      operationId: `${action}Session`,
+      summary,
+      description,
+      tag: 'Sessions',
+      access: 'manage',
+      pathParams: SESSION,
+      responses: { 200: { description: 'The session', schema: ref('Session') } },
+      async handler(ctx) {
+        const p = requireCapability(ctx, 'manage');
+        const s = sessionOf(ctx, sessions, p.organizationId);
+        ctx.body = await sessions[action](p.organizationId, s.id);
+      },
+    });
+  }
+
+  api.add({
+    method: 'get',
+    path: '/sessions/{session}/qr',
+    operationId: 'getSessionQr',
+    summary: 'Get the pairing QR code',
+    description:
+      'If no code is ready it starts pairing and answers 404 until one exists; an already paired session is 409. ' +
+      'Codes rotate (first lasts 60 s, later 20 s).',
+    tag: 'Sessions',
+    access: 'manage',
+    pathParams: SESSION,
+    responses: {
+      200: { description: 'The current QR payload', schema: toSchema(QrSchema) },
+      409: { description: 'conflict: already paired', schema: ref('Error') },
+    },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'manage');
+      const s = sessionOf(ctx, sessions, p.organizationId);
+      ctx.body = sessions.qr(p.organizationId, s.id);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/sessions/{session}/pairing-code',
+    operationId: 'requestPairingCode',
+    summary: 'Pair with a phone pairing code',
+    description: 'Body `phone`: digits only with country code. Enter the returned code on the phone.',
+    tag: 'Sessions',
+    access: 'manage',
+    pathParams: SESSION,
+    body: PairingCodeBody,
+    responses: {
+      200: { description: 'The code to type on the phone', schema: toSchema(PairingCodeSchema) },
+      409: { description: 'conflict: already paired', schema: ref('Error') },
+    },
+    async handler(ctx) {
+      const p = requireCapability(ctx, 'manage');
+      const s = sessionOf(ctx, sessions, p.organizationId);
+      const body = parseBody(ctx, PairingCodeBody);
+      ctx.body = await sessions.pairingCode(p.organizationId, s.id, body.phone);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/sessions/{session}/me',
+    operationId: 'getSessionMe',
+    summary: 'The paired account',
+    description: '404 when the session is not paired.',
+    tag: 'Sessions',
+    access: 'read',
+    pathParams: SESSION,
+    responses: { 200: { description: 'The account', schema: toSchema(MeSchema) } },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'read');
+      const s = sessionOf(ctx, sessions, p.organizationId);
+      if (!s.waJid) throw new NotFoundError('session is not paired', { sessionId: s.id });
+      ctx.body = {
+        connected: s.live,
+        phoneNumber: s.phoneNumber,
+        sessionId: s.id,
+        status: s.status,
+        waJid: s.waJid,
+        waLid: s.waLid,
+      };
+    },
+  });
+
+  const sandboxOf = (ctx: Parameters<typeof sessionOf>[0], organizationId: string) => {
+    const s = sessionOf(ctx, sessions, organizationId);
+    if (!s.sandbox || !deps.sandbox) throw new NotFoundError('not a sandbox session', { sessionId: s.id });
+    return { session: s, sandbox: deps.sandbox };
+  };
+
+  api.add({
+    method: 'get',
+    path: '/sessions/{session}/sandbox',
+    operationId: 'getSandboxState',
+    summary: 'Sandbox: what the simulated phone and contacts observed',
+    description: 'Only for sandbox sessions (ours): pairing state, presence updates the contacts received, sends.',
+    tag: 'Sandbox',
+    access: 'read',
+    pathParams: SESSION,
+    responses: { 200: { description: 'Simulated side of the sandbox', schema: toSchema(SandboxStateSchema) } },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'read');
+      const { session, sandbox } = sandboxOf(ctx, p.organizationId);
+      ctx.body = sandbox.state(session.id);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/sessions/{session}/sandbox:pair',
+    operationId: 'sandboxPair',
+    summary: 'Sandbox: simulate the phone scanning the QR code',
+    description: 'Only for sandbox sessions (ours) that are waiting for pairing; 409 otherwise.',
+    tag: 'Sandbox',
+    access: 'manage',
+    pathParams: SESSION,
+    responses: {
+      204: { description: 'The simulated phone paired' },
+      409: { description: 'conflict: not waiting for pairing', schema: ref('Error') },
+    },
+    handler(ctx) {
+      const p = requireCapability(ctx, 'manage');
+      const { session, sandbox } = sandboxOf(ctx, p.organizationId);
+      if (!sandbox.pair(session.id)) throw new ConflictError('the sandbox session is not waiting for pairing');
+      noContent(ctx);
+    },
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * Zod schemas of the API's objects and inputs. They validate requests and generate the OpenAPI 3.1
+ * document (JSON Schema 2020-12), so the documentation cannot drift from what the code accepts.
+ */
+import { z } from 'zod';
+import { ACK_STATUS, CAPABILITIES, MESSAGE_TYPES, SESSION_STATUSES } from '../core/types.js';
+import { PRESENCE_STATES } from '../core/whatsapp-port.js';
+
+const ms = z.number().int().describe('epoch milliseconds');
+
+export const MediaSchema = z.object({
+  filename: z.string().nullable(),
+  mimetype: z.string().nullable(),
+  size: z.number().int().nullable(),
+});
+
+export const MessageSchema = z.object({
+  id: z.string().describe('same as waMessageId in v1'),
+  waMessageId: z.string(),
+  sessionId: z.string(),
+  chatJid: z.string(),
+  direction: z.enum(['in', 'out']),
+  fromMe: z.boolean(),
+  senderJid: z.string().nullable().describe('phone-number JID'),
+  senderLid: z.string().nullable().describe('...@lid'),
+  senderName: z.string().nullable(),
+  type: z.enum(MESSAGE_TYPES as [string, ...string[]]),
+  body: z.string(),
+  hasMedia: z.boolean(),
+  media: MediaSchema.nullable(),
+  mentions: z.array(z.string()),
+  mentionNames: z.record(z.string(), z.string()),
+  quotedMessageId: z.string().nullable(),
+  timestamp: ms,
+  createdAt: ms,
+  ackLevel: z.number().int().min(0).max(5).describe('0 error, 1 pending, 2 sent, 3 delivered, 4 read, 5 played'),
+  status: z.enum(ACK_STATUS as [string, ...string[]]),
+  error: z.string().nullable(),
+  edited: z.boolean(),
+  deleted: z.boolean(),
+});
+
+export const SessionSchema = z.object({
+  id: z.string().describe('ULID'),
+  label: z.string(),
+  status: z.enum(SESSION_STATUSES as [string, ...string[]]),
+  live: z.boolean().describe('a connected WhatsApp client exists'),
+  sandbox: z.boolean().describe('a simulated account (the sandbox), not a real WhatsApp number'),
+  phoneNumber: z.string().nullable(),
+  waJid: z.string().nullable(),
+  waLid: z.string().nullable(),
+  autoRead: z.boolean(),
+  presenceTyping: z.boolean(),
+  organizationId: z.string(),
+  createdAt: ms,
+  updatedAt: ms,
+  lastConnectedAt: ms.nullable(),
+  sync: z.object({
+    state: z.enum(['idle', 'syncing', 'paused', 'complete']),
+    progress: z.number().int().min(0).max(100),
+  }),
+});
+
+export const ChatSchema = z.object({
+  jid: z.string(),
+  name: z.string().nullable(),
+  type: z.enum(['dm', 'group']),
+  lastMessageAt: ms.nullable(),
+  lastMessage: MessageSchema.nullable(),
+  unreadCount: z.number().int(),
+  archived: z.boolean(),
+  pinned: z.boolean(),
+  mutedUntil: ms.nullable(),
+  sessionId: z.string(),
+});
+
+export const ChannelSchema = z.object({
+  jid: z.string().describe('...@newsletter'),
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  subscribers: z.number().int().nullable(),
+  following: z.boolean(),
+  lastMessageAt: ms.nullable(),
+  sessionId: z.string(),
+});
+
+export const CreatedChannelSchema = z.object({
+  jid: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  invite: z.string().nullable(),
+  subscribers: z.number().int().nullable(),
+  createdAt: ms.nullable(),
+  sessionId: z.string(),
+});
+
+export const ApiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe('the first characters of the key, to recognise it'),
+  capabilities: z.array(z.enum(CAPABILITIES as [string, ...string[]])),
+  createdAt: ms,
+  lastUsedAt: ms.nullable(),
+  revokedAt: ms.nullable(),
+});
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().describe('the secret; shown only in this response'),
+});
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.enum([
+      'validation_error',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'conflict',
+      'payload_too_large',
+      'unsupported_media_type',
+      'rate_limited',
+      'not_implemented',
+      'internal',
+    ]),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()),
+  }),
+});
+
+export const QrSchema = z.object({ code: z.string(), expiresAt: ms });
+export const PairingCodeSchema = z.object({ code: z.string() });
+export const MeSchema = z.object({
+  connected: z.boolean(),
+  phoneNumber: z.string().nullable(),
+  sessionId: z.string(),
+  status: z.enum(SESSION_STATUSES as [string, ...string[]]),
+  waJid: z.string().nullable(),
+  waLid: z.string().nullable(),
+});
+export const SendResultSchema = z.object({
+  waMessageId: z.string(),
+  status: z.enum(ACK_STATUS as [string, ...string[]]),
+  timestamp: ms,
+});
+export const TicketSchema = z.object({ ticket: z.string(), url: z.string(), expiresAt: ms });
+export const TokenSchema = z.object({ token: z.string(), expiresAt: ms });
+export const SandboxStateSchema = z.object({
+  paired: z.boolean(),
+  waitingForPairing: z.boolean(),
+  presence: z.array(z.object({ jid: z.string(), state: z.string(), at: ms })),
+  sent: z.number().int(),
+});
+export const HealthSchema = z.object({ status: z.literal('ok') });
+
+// ---- inputs ----
+
+export const CreateSessionBody = z
+  .object({
+    label: z.string().trim().min(1).max(100).optional(),
+    start: z.boolean().optional(),
+    autoRead: z.boolean().optional(),
+    presenceTyping: z.boolean().optional(),
+    sandbox: z.boolean().optional().describe('ours: a simulated account, no phone needed'),
+    fullHistory: z.boolean().optional().describe('ours: ask WhatsApp for the full history at pairing'),
+  })
+  .strict();
+
+export const PairingCodeBody = z
+  .object({ phone: z.string().regex(/^[1-9][0-9]{6,14}$/, 'digits only, with country code, e.g. 6281234567890') })
+  .strict();
+
+export const PresenceBody = z.object({ state: z.enum(PRESENCE_STATES as [string, ...string[]]) }).strict();
+
+export const CreateChannelBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().max(2048).optional(),
+  })
+  .strict();
+
+export const SendMessageBody = z
+  .object({
+    type: z.literal('text'),
+    to: z.string().min(3).max(100),
+    text: z.string().min(1).max(65536),
+    replyTo: z.string().min(1).max(128).optional(),
+    mentions: z.array(z.string().min(3).max(100)).max(256).optional(),
+  })
+  .strict();
+
+export const CreateKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    capabilities: z.array(z.enum(CAPABILITIES as [string, ...string[]])).min(1),
+  })
+  .strict();
+
+export const LoginBody = z.object({ code: z.string().min(1).max(200) }).strict();
+
+export const ListQuery = z.object({
+  limit: z.string().optional().describe('1..200; missing or 0 means 50; larger is clamped to 200'),
+  cursor: z.string().optional().describe('opaque; the nextCursor of the previous page'),
+});
+
+export const ChatListQuery = ListQuery.extend({
+  q: z.string().max(100).optional().describe('ours: filter by name or JID substring'),
+});

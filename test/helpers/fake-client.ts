@@ -1,0 +1,61 @@
+/**
+ * A WhatsAppClient test double at the port: it "connects" at once and records what the API asked of it.
+ * Used only to exercise the API's live paths; the real adapters have their own tests.
+ */
+import type { ClientContext, WhatsAppClient, WhatsAppClientFactory } from '../../src-main/core/whatsapp-port.js';
+
+export interface FakeWorld {
+  factory: WhatsAppClientFactory;
+  presence: { sessionId: string; jid: string; state: string }[];
+  follows: string[];
+  created: { name: string; description?: string | undefined }[];
+  contexts: ClientContext[];
+}
+
+export function fakeWorld(options: { pairImmediately?: boolean } = {}): FakeWorld {
+  const world: FakeWorld = { factory: undefined as never, presence: [], follows: [], created: [], contexts: [] };
+  let channelCounter = 0;
+  world.factory = (ctx) => {
+    world.contexts.push(ctx);
+    const me = { jid: '6280000000001@s.whatsapp.net', lid: '111111111111111@lid', phoneNumber: '6280000000001' };
+    const client: WhatsAppClient = {
+      sandbox: false,
+      async connect() {
+        ctx.hooks.onUpdate({ kind: 'connecting' });
+        if (options.pairImmediately === false) {
+          ctx.hooks.onUpdate({ kind: 'qr', code: 'QR-1', expiresAt: Date.now() + 60_000 });
+          return;
+        }
+        ctx.hooks.onUpdate({ kind: 'open', me });
+      },
+      async close() {},
+      async logout() {},
+      async requestPairingCode() {
+        return 'ABCD1234';
+      },
+      async sendPresence(jid, state) {
+        world.presence.push({ sessionId: ctx.sessionId, jid, state });
+      },
+      async sendText(m) {
+        return { waMessageId: `OUT${m.to.length}`, status: 'pending', timestamp: Date.now() };
+      },
+      async createChannel(name, description) {
+        world.created.push({ name, description });
+        channelCounter += 1;
+        return {
+          jid: `12036300000000000${channelCounter}@newsletter`,
+          name,
+          description: description ?? null,
+          invite: null,
+          subscribers: 0,
+          createdAt: Date.now(),
+        };
+      },
+      async followChannel(jid) {
+        world.follows.push(jid);
+      },
+    };
+    return client;
+  };
+  return world;
+}
