@@ -1,0 +1,710 @@
+/**
+ * The Baileys adapter: one WhatsAppClient = one socket (BAILEYS.md section 1). It turns connection.update into
+ * ClientUpdates, persists creds on creds.update, hands the data events to the ingestor, and performs the
+ * outgoing actions (section 4). The socket comes from a SocketFactory: makeWASocket for real accounts, a
+ * simulated socket for the sandbox - both run through this same code.
+ *
+ * Rules kept here:
+ * - Nothing in a listener throws into Baileys (a sync throw breaks its emit, an async one is unhandled).
+ * - After close() or a socket close, events from that socket do nothing: our listeners are removed and the
+ *   ingestor only ever sees a gated view of the emitter that goes quiet at the same moment.
+ * - Every failure a caller sees is an AppError with a plain message; stacks stay in the log.
+ */
+import {
+  BufferJSON,
+  generateMessageIDV2,
+  jidNormalizedUser,
+  proto,
+  type AnyMessageContent,
+  type ConnectionState,
+  type Contact,
+  type MiscMessageGenerationOptions,
+  type NewsletterMetadata,
+  type WAMessage,
+  type WAMessageKey,
+} from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  NotImplementedError,
+  UpstreamError,
+  ValidationError,
+  isAppError,
+} from '../../core/errors.js';
+import { isChannelJid, isChatJid, isGroupJid, isLidJid, isPhoneJid, jidUser, phoneJid } from '../../core/jid.js';
+import { ackStatus, type MessageRecord } from '../../core/types.js';
+import type {
+  AccountIdentity,
+  ChannelInfo,
+  ClientContext,
+  ClientUpdate,
+  OutgoingText,
+  PresenceState,
+  SendResult,
+  WhatsAppClient,
+  WhatsAppClientFactory,
+} from '../../core/whatsapp-port.js';
+import { PRESENCE_STATES } from '../../core/whatsapp-port.js';
+import type { Store } from '../../store/index.js';
+import type { Ingestor } from '../ingest-port.js';
+import type { SocketFactory, SocketLike } from '../socket.js';
+import { createSqliteAuthState, reviveAuthValue, serialiseAuthValue, type SqliteAuthState } from './auth-state.js';
+
+export interface BaileysClientFactoryDeps {
+  store: Store;
+  ingestor: Ingestor;
+  logger: Logger;
+  socketFactory: SocketFactory;
+  sandbox: boolean;
+  now?: () => number;
+  /** How long requestPairingCode waits for the websocket to come up (first QR). Default 30 s. */
+  pairingWaitMs?: number;
+  /** How long logout waits for WhatsApp to acknowledge before unpairing locally anyway. Default 10 s. */
+  logoutTimeoutMs?: number;
+}
+
+/** WhatsApp shows the first QR for 60 s and each following one for 20 s (lib/Socket/socket.js genPairQR). */
+export const FIRST_QR_TTL_MS = 60_000;
+export const NEXT_QR_TTL_MS = 20_000;
+/** WhatsApp rejects longer texts; we refuse them before storing a row that could never be sent. */
+export const MAX_TEXT_LENGTH = 65_536;
+export const MAX_CHANNEL_NAME_LENGTH = 100;
+export const MAX_CHANNEL_DESCRIPTION_LENGTH = 2_048;
+
+const PHONE_DIGITS = /^[1-9][0-9]{6,14}$/;
+
+export function createBaileysClientFactory(deps: BaileysClientFactoryDeps): WhatsAppClientFactory {
+  // The messages repository has no "set raw" statement; this is the one write the adapter adds to it.
+  const setRaw = deps.store.db.prepare('UPDATE messages SET raw = ? WHERE pk = ?');
+  return (ctx) => new BaileysClient(deps, ctx, (pk, raw) => setRaw.run(raw, pk));
+}
+
+type Waiter = { resolve: () => void; reject: (e: Error) => void };
+
+class BaileysClient implements WhatsAppClient {
+  readonly sandbox: boolean;
+  private readonly store: Store;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly sessionId: string;
+
+  private auth: SqliteAuthState | null = null;
+  private sock: SocketLike | null = null;
+  /** True while this client's socket is current: listeners act only then. */
+  private active = false;
+  /** Set once the client has reported 'closed' (or was told to close): never reported twice. */
+  private finished = false;
+  private open = false;
+  /** The websocket is up once the first QR arrived (or the connection opened). */
+  private socketUp = false;
+  private qrCount = 0;
+  private readonly detachers: (() => void)[] = [];
+  private readonly socketUpWaiters = new Set<Waiter>();
+  private endPromise: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: BaileysClientFactoryDeps,
+    private readonly ctx: ClientContext,
+    private readonly storeRaw: (pk: number, raw: string) => void,
+  ) {
+    this.sandbox = deps.sandbox;
+    this.store = deps.store;
+    this.now = deps.now ?? Date.now;
+    this.sessionId = ctx.sessionId;
+    this.log = deps.logger.child({ sessionId: ctx.sessionId });
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------------------
+
+  async connect(): Promise<void> {
+    if (this.finished) {
+      throw new ConflictError('this connection attempt has ended; a new client is needed to connect again');
+    }
+    if (this.sock) return;
+
+    const auth = createSqliteAuthState(this.store.authState, this.sessionId, this.log);
+    if (!auth.isPaired() && auth.state.creds.me) {
+      // Left over from a pairing-code attempt that never completed (e.g. the app quit): with creds.me set the
+      // socket would try to log in as that number instead of pairing.
+      auth.resetCreds();
+    }
+    this.auth = auth;
+    this.emit({ kind: 'connecting' });
+
+    let sock: SocketLike;
+    try {
+      sock = this.deps.socketFactory({
+        sessionId: this.sessionId,
+        auth: auth.state,
+        logger: this.log,
+        fullHistory: this.ctx.fullHistory,
+        getMessage: (key) => this.getStoredMessage(key),
+      });
+    } catch (e) {
+      this.finished = true;
+      this.log.error({ err: e }, 'could not create the WhatsApp socket');
+      throw upstream('could not start the WhatsApp connection', e);
+    }
+    this.sock = sock;
+    this.active = true;
+
+    const onConnection = (update: Partial<ConnectionState>) => this.onConnectionUpdate(sock, update);
+    const onCreds = (update: Partial<typeof auth.state.creds>) => this.onCredsUpdate(sock, update);
+    sock.ev.on('connection.update', onConnection);
+    sock.ev.on('creds.update', onCreds);
+    this.detachers.push(() => {
+      sock.ev.off('connection.update', onConnection);
+      sock.ev.off('creds.update', onCreds);
+    });
+    try {
+      this.detachers.push(this.deps.ingestor.attach(this.sessionId, gatedSocket(sock, () => this.isCurrent(sock))));
+    } catch (e) {
+      // Without ingestion the connection is useless (nothing would be stored): end it and say why.
+      this.log.error({ err: e }, 'the ingestor could not attach');
+      this.finish(500, 'internal error: message storage could not start');
+      await this.endSocket();
+      throw new AppError('internal', 500, 'message storage could not start for this session');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.finish(undefined, 'closed by the gateway');
+    await this.endSocket();
+  }
+
+  async logout(): Promise<void> {
+    const sock = this.sock;
+    if (sock && this.active) {
+      try {
+        await withTimeout(sock.logout(), this.deps.logoutTimeoutMs ?? 10_000, 'logout');
+      } catch (e) {
+        // The local unpairing below still happens; the phone will drop the device on its own later.
+        this.log.warn({ err: messageOf(e) }, 'WhatsApp did not confirm the logout; unpairing locally');
+      }
+    }
+    try {
+      if (this.auth) this.auth.clear();
+      else this.store.authState.clear(this.sessionId);
+    } catch (e) {
+      this.log.error({ err: e }, 'could not delete the auth state');
+      throw new AppError('internal', 500, 'could not delete the stored WhatsApp credentials');
+    }
+    this.finish(401, 'logged out by the gateway');
+    await this.endSocket();
+  }
+
+  private isCurrent(sock: SocketLike): boolean {
+    return this.active && this.sock === sock;
+  }
+
+  /** Reports the end of this client once, and detaches everything so the old socket can do nothing more. */
+  private finish(statusCode: number | undefined, reason: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.active = false;
+    this.open = false;
+    for (const detach of this.detachers.splice(0)) {
+      try {
+        detach();
+      } catch (e) {
+        this.log.warn({ err: e }, 'detaching a listener failed');
+      }
+    }
+    const ended = new ConflictError('the WhatsApp connection closed before pairing could start', { reason });
+    for (const w of this.socketUpWaiters) w.reject(ended);
+    this.socketUpWaiters.clear();
+    this.abandonUnfinishedPairing();
+    if (this.sock) this.emit({ kind: 'closed', statusCode, reason });
+  }
+
+  private abandonUnfinishedPairing(): void {
+    const auth = this.auth;
+    if (!auth) return;
+    try {
+      if (!auth.isPaired() && auth.state.creds.me) auth.resetCreds();
+    } catch (e) {
+      this.log.error({ err: e }, 'could not reset the creds of an abandoned pairing');
+    }
+  }
+
+  private endSocket(): Promise<void> {
+    const sock = this.sock;
+    if (!sock) return Promise.resolve();
+    this.endPromise ??= (async () => {
+      try {
+        await sock.end(undefined);
+      } catch (e) {
+        this.log.warn({ err: messageOf(e) }, 'ending the socket failed');
+      }
+    })();
+    return this.endPromise;
+  }
+
+  private emit(update: ClientUpdate): void {
+    try {
+      this.ctx.hooks.onUpdate(update);
+    } catch (e) {
+      this.log.error({ err: e, kind: update.kind }, 'client update hook threw');
+    }
+  }
+
+  // ---- socket events ---------------------------------------------------------------------------------------
+
+  private onConnectionUpdate(sock: SocketLike, update: Partial<ConnectionState>): void {
+    try {
+      if (!this.isCurrent(sock)) return;
+      if (typeof update.qr === 'string' && update.qr) {
+        this.qrCount += 1;
+        const ttl = this.qrCount === 1 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS;
+        this.markSocketUp();
+        this.emit({ kind: 'qr', code: update.qr, expiresAt: this.now() + ttl });
+      }
+      if (update.isNewLogin) {
+        this.emit({ kind: 'paired', me: this.identity(sock) });
+      }
+      if (update.connection === 'open') {
+        this.open = true;
+        this.markSocketUp();
+        this.emit({ kind: 'open', me: this.identity(sock) });
+      }
+      if (update.connection === 'close') {
+        const error = update.lastDisconnect?.error;
+        const { statusCode, reason } = describeClose(error);
+        this.finish(statusCode, reason);
+      }
+    } catch (e) {
+      this.log.error({ err: e }, 'connection.update handling failed');
+    }
+  }
+
+  private onCredsUpdate(sock: SocketLike, update: Partial<SqliteAuthState['state']['creds']>): void {
+    try {
+      if (!this.isCurrent(sock) || !this.auth) return;
+      // Baileys' own listener has merged it already; merging again is idempotent and keeps a simulated socket
+      // that only emits the event correct too.
+      Object.assign(this.auth.state.creds, update);
+      this.auth.saveCreds();
+    } catch (e) {
+      this.log.error({ err: e }, 'saving creds failed');
+    }
+  }
+
+  private markSocketUp(): void {
+    if (this.socketUp) return;
+    this.socketUp = true;
+    for (const w of this.socketUpWaiters) w.resolve();
+    this.socketUpWaiters.clear();
+  }
+
+  private identity(sock: SocketLike): AccountIdentity {
+    const me = accountIdentity(sock.user ?? this.auth?.state.creds.me);
+    if (me) return me;
+    this.log.error('the socket reported a connection without an account identity');
+    return { jid: '', lid: null, phoneNumber: '' };
+  }
+
+  private async getStoredMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    try {
+      if (!key.id) return undefined;
+      const raw = this.store.messages.raw(this.sessionId, key.id);
+      if (!raw) return undefined;
+      const info = reviveAuthValue(raw) as { message?: Record<string, unknown> | null } | null;
+      return info?.message ? proto.Message.fromObject(info.message) : undefined;
+    } catch (e) {
+      this.log.warn({ err: messageOf(e), id: key.id }, 'getMessage could not read the stored message');
+      return undefined;
+    }
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------------------
+
+  async requestPairingCode(phone: string): Promise<string> {
+    if (typeof phone !== 'string' || !PHONE_DIGITS.test(phone)) {
+      throw new ValidationError('phone must be digits only, with the country code (e.g. 6281234567890)', {
+        field: 'phone',
+      });
+    }
+    const sock = this.sock;
+    if (!sock || !this.active) {
+      throw new ConflictError('the session is not connecting; start it before asking for a pairing code');
+    }
+    if (this.auth?.isPaired()) throw new ConflictError('the session is already paired');
+    await this.waitForSocketUp();
+    if (!this.isCurrent(sock)) {
+      throw new ConflictError('the WhatsApp connection closed before pairing could start');
+    }
+    if (this.auth?.isPaired()) throw new ConflictError('the session is already paired');
+    try {
+      return await sock.requestPairingCode(phone);
+    } catch (e) {
+      throw upstream('WhatsApp refused the pairing code request', e);
+    }
+  }
+
+  private waitForSocketUp(): Promise<void> {
+    if (this.socketUp) return Promise.resolve();
+    const timeoutMs = this.deps.pairingWaitMs ?? 30_000;
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.socketUpWaiters.delete(waiter);
+        reject(new UpstreamError('WhatsApp did not answer in time; try again in a moment'));
+      }, timeoutMs);
+      timer.unref?.();
+      this.socketUpWaiters.add(waiter);
+    });
+  }
+
+  async sendPresence(chatJid: string, state: PresenceState): Promise<void> {
+    if (!isChatJid(chatJid)) throw new ValidationError('chat must be a chat JID', { field: 'chatJid' });
+    if (!PRESENCE_STATES.includes(state)) {
+      throw new ValidationError(`state must be one of ${PRESENCE_STATES.join(', ')}`, { field: 'state' });
+    }
+    const sock = this.requireOpen();
+    try {
+      await sock.sendPresenceUpdate(state, chatJid);
+    } catch (e) {
+      throw upstream('WhatsApp did not accept the presence update', e);
+    }
+  }
+
+  async sendText(message: OutgoingText): Promise<SendResult> {
+    const { to, text, replyTo } = message;
+    const mentions = message.mentions ?? [];
+    if (typeof to !== 'string' || !isChatJid(to)) {
+      throw new ValidationError('to must be a chat JID (...@s.whatsapp.net, ...@lid or ...@g.us)', { field: 'to' });
+    }
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new ValidationError('text must be a non-empty string', { field: 'text' });
+    }
+    if (text.length > MAX_TEXT_LENGTH) {
+      throw new ValidationError(`text is longer than ${MAX_TEXT_LENGTH} characters`, { field: 'text' });
+    }
+    if (!Array.isArray(mentions) || mentions.some((m) => typeof m !== 'string' || !isChatJid(m) || isGroupJid(m))) {
+      throw new ValidationError('mentions must be a list of person JIDs', { field: 'mentions' });
+    }
+    if (replyTo !== undefined && (typeof replyTo !== 'string' || replyTo === '')) {
+      throw new ValidationError('replyTo must be a message id', { field: 'replyTo' });
+    }
+    const sock = this.requireOpen();
+    const quoted = replyTo ? this.quotedMessage(replyTo) : undefined;
+
+    const me = accountIdentity(sock.user);
+    const chatJid = this.canonicalChatJid(to, me);
+    const waMessageId = generateMessageIDV2(sock.user?.id);
+    const timestamp = this.now();
+    const record: MessageRecord = {
+      waMessageId,
+      chatJid,
+      fromMe: true,
+      senderJid: me?.jid || null,
+      senderLid: me?.lid ?? null,
+      senderName: sock.user?.name ?? null,
+      type: 'text',
+      body: text,
+      media: null,
+      mentions,
+      mentionNames: this.mentionNames(mentions),
+      quotedMessageId: replyTo ?? null,
+      timestamp,
+      ackLevel: 1, // WAMessageStatus.PENDING
+      error: null,
+      edited: false,
+      deleted: false,
+      placeholder: false,
+      raw: null,
+    };
+    // Stored BEFORE sending, so the message exists (pending) even if the app dies mid-send, and the echoed
+    // 'append' upsert of the same id finds it instead of inserting a second row.
+    const pk = this.store.transaction(() => {
+      this.store.chats.ensure(this.sessionId, chatJid, isGroupJid(chatJid) ? 'group' : 'dm');
+      const inserted = this.store.messages.insert(this.sessionId, record, timestamp);
+      this.store.chats.touch(this.sessionId, chatJid, timestamp);
+      return inserted;
+    });
+    if (pk === null) {
+      throw new AppError('internal', 500, 'a message with the generated id already exists; try again');
+    }
+
+    const content: AnyMessageContent = mentions.length ? { text, mentions } : { text };
+    const options: MiscMessageGenerationOptions = { messageId: waMessageId };
+    if (quoted) options.quoted = quoted;
+    let sent: WAMessage | undefined;
+    try {
+      sent = await sock.sendMessage(to, content, options);
+    } catch (e) {
+      const err = upstream('WhatsApp did not accept the message', e);
+      try {
+        this.store.messages.setError(pk, err.message);
+      } catch (storeErr) {
+        this.log.error({ err: storeErr }, 'could not record the send error');
+      }
+      throw new UpstreamError(err.message, { ...err.details, waMessageId });
+    }
+    if (sent) {
+      try {
+        this.storeRaw(pk, serialiseAuthValue(sent));
+      } catch (e) {
+        // The message went out; only retries and replies to it lose their source.
+        this.log.error({ err: e, waMessageId }, 'could not store the sent message');
+      }
+    }
+    const row = this.store.messages.find(this.sessionId, chatJid, waMessageId);
+    return { waMessageId, status: ackStatus(row?.ack_level ?? 1), timestamp };
+  }
+
+  async createChannel(name: string, description?: string): Promise<ChannelInfo> {
+    if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_CHANNEL_NAME_LENGTH) {
+      throw new ValidationError(`name must be 1 to ${MAX_CHANNEL_NAME_LENGTH} characters`, { field: 'name' });
+    }
+    if (
+      description !== undefined &&
+      (typeof description !== 'string' || description.length > MAX_CHANNEL_DESCRIPTION_LENGTH)
+    ) {
+      throw new ValidationError(`description must be at most ${MAX_CHANNEL_DESCRIPTION_LENGTH} characters`, {
+        field: 'description',
+      });
+    }
+    const sock = this.requireOpen();
+    let meta: NewsletterMetadata;
+    try {
+      meta = await sock.newsletterCreate(name, description);
+    } catch (e) {
+      throw upstream('WhatsApp could not create the channel', e);
+    }
+    const info = channelInfo(meta, name, description);
+    if (!info) throw new UpstreamError('WhatsApp created the channel but did not say which JID it has');
+    this.store.channels.upsert(this.sessionId, {
+      jid: info.jid,
+      name: info.name,
+      description: info.description,
+      subscribers: info.subscribers,
+      invite: info.invite,
+      createdAt: info.createdAt,
+      following: true,
+    });
+    return info;
+  }
+
+  async followChannel(jid: string): Promise<void> {
+    if (typeof jid !== 'string' || !isChannelJid(jid)) {
+      throw new ValidationError('jid must be a channel JID (...@newsletter)', { field: 'jid' });
+    }
+    const sock = this.requireOpen();
+    try {
+      await sock.newsletterFollow(jid);
+    } catch (e) {
+      if (!isAlreadyFollowing(e)) throw upstream('WhatsApp could not follow the channel', e);
+    }
+    this.store.channels.upsert(this.sessionId, { jid, following: true });
+  }
+
+  private requireOpen(): SocketLike {
+    if (!this.sock || !this.active || !this.open) {
+      throw new NotImplementedError('the session has no live WhatsApp connection');
+    }
+    return this.sock;
+  }
+
+  /** The stored raw message being replied to, revived as Baileys expects (key + content). */
+  private quotedMessage(replyTo: string): WAMessage {
+    const raw = this.store.messages.raw(this.sessionId, replyTo);
+    if (!raw) {
+      throw new NotFoundError('the message to reply to is not stored in this session', { replyTo });
+    }
+    let parsed: Record<string, unknown> & { key?: Record<string, unknown>; message?: unknown };
+    try {
+      parsed = reviveAuthValue(raw) as typeof parsed;
+    } catch {
+      throw new NotFoundError('the stored copy of the message to reply to is unreadable', { replyTo });
+    }
+    if (!parsed?.key || !parsed.message) {
+      throw new ValidationError('the message to reply to has no content (it may have been deleted)', {
+        field: 'replyTo',
+      });
+    }
+    const quoted = proto.WebMessageInfo.fromObject(parsed) as WAMessage;
+    // fromObject drops the key fields Baileys adds beyond the protobuf (BAILEYS.md section 6); put them back.
+    Object.assign(quoted.key, parsed.key);
+    return quoted;
+  }
+
+  /**
+   * The chat a conversation is stored under - the same rule ingestion applies to the echo (mapper.canonicalJid):
+   * a person in phone form when the LID mapping is known (our own LID -> our own phone JID), else as given.
+   */
+  private canonicalChatJid(jid: string, me: AccountIdentity | null): string {
+    if (!isLidJid(jid)) return jid;
+    if (me && me.lid === jid && me.jid) return me.jid;
+    return this.store.lidMappings.pnForLid(this.sessionId, jid) ?? jid;
+  }
+
+  private mentionNames(mentions: string[]): Record<string, string> {
+    const names: Record<string, string> = {};
+    for (const jid of mentions) {
+      const name = this.store.contacts.displayName(this.sessionId, jid);
+      if (name) names[jidUser(jid)] = name;
+    }
+    return names;
+  }
+}
+
+// ---- helpers (exported for tests and for the sandbox) ---------------------------------------------------------
+
+/** Our account as the API shows it: phone JID without device, LID without device, phone digits. */
+export function accountIdentity(user: Contact | null | undefined): AccountIdentity | null {
+  if (!user?.id) return null;
+  const forms = [user.id, user.phoneNumber, user.lid]
+    .filter((j): j is string => typeof j === 'string' && j !== '')
+    .map((j) => (/^[0-9]+$/.test(j) ? phoneJid(j) : normaliseJid(j)));
+  const pn = forms.find(isPhoneJid);
+  const lid = forms.find(isLidJid) ?? null;
+  const jid = pn ?? normaliseJid(user.id);
+  return { jid, lid, phoneNumber: pn ? jidUser(pn) : '' };
+}
+
+function normaliseJid(jid: string): string {
+  try {
+    return jidNormalizedUser(jid) || jid;
+  } catch {
+    return jid;
+  }
+}
+
+/** statusCode and a short reason of a connection close (a Boom carries output.statusCode). */
+export function describeClose(error: unknown): { statusCode: number | undefined; reason: string } {
+  if (error === undefined || error === null) {
+    return { statusCode: undefined, reason: 'connection ended' };
+  }
+  const code = statusCodeOf(error);
+  // An error without a code is still not our own end(): report it as "connection closed" (428), not undefined.
+  return { statusCode: code ?? 428, reason: messageOf(error) || 'connection closed' };
+}
+
+function statusCodeOf(e: unknown): number | undefined {
+  const output = (e as { output?: { statusCode?: unknown } } | null)?.output;
+  const code = output?.statusCode;
+  return typeof code === 'number' && Number.isFinite(code) ? code : undefined;
+}
+
+function messageOf(e: unknown): string {
+  const text = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+  // First line only and bounded: Boom messages can carry whole payloads.
+  return (text.split('\n')[0] ?? '').slice(0, 300);
+}
+
+function upstream(action: string, e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const code = statusCodeOf(e);
+  const msg = messageOf(e);
+  return new UpstreamError(msg ? `${action}: ${msg}` : action, code !== undefined ? { statusCode: code } : {});
+}
+
+/** WhatsApp answers a follow of a channel we already follow with an error; for us that is success. */
+export function isAlreadyFollowing(e: unknown): boolean {
+  const text = messageOf(e);
+  return statusCodeOf(e) === 409 || /already/i.test(text);
+}
+
+function channelInfo(meta: NewsletterMetadata, name: string, description: string | undefined): ChannelInfo | null {
+  const raw = meta as NewsletterMetadata & { thread_metadata?: Record<string, unknown> };
+  const jid = typeof raw?.id === 'string' ? raw.id : null;
+  if (!jid || !isChannelJid(jid)) return null;
+  const thread = raw.thread_metadata ?? {};
+  const textOf = (v: unknown): string | null => {
+    if (typeof v === 'string') return v;
+    const t = (v as { text?: unknown } | null)?.text;
+    return typeof t === 'string' ? t : null;
+  };
+  const subscribers = Number(raw.subscribers);
+  const created = Number(raw.creation_time ?? thread.creation_time);
+  return {
+    jid,
+    name: textOf(raw.name) ?? textOf(thread.name) ?? name,
+    description: textOf(raw.description) ?? textOf(thread.description) ?? description ?? null,
+    invite: typeof raw.invite === 'string' && raw.invite ? raw.invite : null,
+    subscribers: Number.isFinite(subscribers) && raw.subscribers !== undefined ? subscribers : null,
+    // WhatsApp gives seconds; the API speaks milliseconds.
+    createdAt: Number.isFinite(created) && created > 0 ? (created < 1e12 ? created * 1000 : created) : null,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer.unref?.();
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/**
+ * A view of the socket whose emitter goes silent once `isCurrent()` is false: listeners the ingestor registers
+ * stop firing the moment this client is closed, even if its own detach were to miss one.
+ */
+export function gatedSocket(sock: SocketLike, isCurrent: () => boolean): SocketLike {
+  const ev = sock.ev;
+  type Listener = (arg: unknown) => void;
+  const gatedByEvent = new Map<string, Map<Listener, Listener>>();
+  const gatedEv = new Proxy(ev, {
+    get(target, prop) {
+      if (prop === 'on') {
+        return (event: string, listener: Listener) => {
+          let gated = gatedByEvent.get(event);
+          if (!gated) gatedByEvent.set(event, (gated = new Map()));
+          let wrapper = gated.get(listener);
+          if (!wrapper) {
+            wrapper = (arg: unknown) => {
+              if (isCurrent()) listener(arg);
+            };
+            gated.set(listener, wrapper);
+          }
+          (target.on as (e: string, l: Listener) => void)(event, wrapper);
+        };
+      }
+      if (prop === 'off') {
+        return (event: string, listener: Listener) => {
+          const wrapper = gatedByEvent.get(event)?.get(listener);
+          if (wrapper) {
+            gatedByEvent.get(event)?.delete(listener);
+            (target.off as (e: string, l: Listener) => void)(event, wrapper);
+          } else {
+            (target.off as (e: string, l: Listener) => void)(event, listener);
+          }
+        };
+      }
+      if (prop === 'process') {
+        return (handler: (events: unknown) => void | Promise<void>) =>
+          target.process((events) => (isCurrent() ? handler(events) : undefined));
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return new Proxy(sock, {
+    get(target, prop) {
+      if (prop === 'ev') return gatedEv;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
