@@ -34,6 +34,7 @@ import {
   isAppError,
 } from '../../core/errors.js';
 import { isChannelJid, isChatJid, isGroupJid, isLidJid, isPhoneJid, jidUser, phoneJid } from '../../core/jid.js';
+import type { EventPublisher, GatewayEvent } from '../../core/events.js';
 import { ackStatus, type MessageRecord } from '../../core/types.js';
 import type {
   AccountIdentity,
@@ -48,6 +49,7 @@ import type {
 } from '../../core/whatsapp-port.js';
 import { PRESENCE_STATES } from '../../core/whatsapp-port.js';
 import type { Store } from '../../store/index.js';
+import { rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
 import type { Ingestor } from '../ingest-port.js';
 import type { SocketFactory, SocketLike } from '../socket.js';
 import { createSqliteAuthState, reviveAuthValue, serialiseAuthValue, type SqliteAuthState } from './auth-state.js';
@@ -63,6 +65,11 @@ export interface BaileysClientFactoryDeps {
   pairingWaitMs?: number;
   /** How long logout waits for WhatsApp to acknowledge before unpairing locally anyway. Default 10 s. */
   logoutTimeoutMs?: number;
+  /**
+   * Realtime events for our own sends: 'message' when the pending row is stored, 'message.status' when the
+   * send fails. Ingestion cannot announce them: the echo finds the row already there, so it is not "new".
+   */
+  publisher?: EventPublisher;
 }
 
 /** WhatsApp shows the first QR for 60 s and each following one for 20 s (lib/Socket/socket.js genPairQR). */
@@ -240,6 +247,16 @@ class BaileysClient implements WhatsAppClient {
       }
     })();
     return this.endPromise;
+  }
+
+  private publish(event: GatewayEvent['event'], payload: Record<string, unknown>): void {
+    const publisher = this.deps.publisher;
+    if (!publisher) return;
+    try {
+      publisher.publish({ event, sessionId: this.sessionId, organizationId: this.ctx.organizationId, payload });
+    } catch (e) {
+      this.log.warn({ err: e, event }, 'realtime publish failed');
+    }
   }
 
   private emit(update: ClientUpdate): void {
@@ -436,6 +453,8 @@ class BaileysClient implements WhatsAppClient {
     if (pk === null) {
       throw new AppError('internal', 500, 'a message with the generated id already exists; try again');
     }
+    const pending = this.store.messages.find(this.sessionId, chatJid, waMessageId);
+    if (pending) this.publish('message', rowToMessage(pending) as unknown as Record<string, unknown>);
 
     const content: AnyMessageContent = mentions.length ? { text, mentions } : { text };
     const options: MiscMessageGenerationOptions = { messageId: waMessageId };
@@ -447,6 +466,8 @@ class BaileysClient implements WhatsAppClient {
       const err = upstream('WhatsApp did not accept the message', e);
       try {
         this.store.messages.setError(pk, err.message);
+        const failed = this.store.messages.find(this.sessionId, chatJid, waMessageId);
+        if (failed) this.publish('message.status', statusPayload(failed));
       } catch (storeErr) {
         this.log.error({ err: storeErr }, 'could not record the send error');
       }
@@ -561,6 +582,19 @@ class BaileysClient implements WhatsAppClient {
 }
 
 // ---- helpers (exported for tests and for the sandbox) ---------------------------------------------------------
+
+/** The 'message.status' payload, the same shape ingestion publishes. */
+function statusPayload(row: MessageRow): Record<string, unknown> {
+  return {
+    waMessageId: row.wa_message_id,
+    chatJid: row.chat_jid,
+    ackLevel: row.ack_level,
+    status: ackStatus(row.ack_level),
+    error: row.error,
+    edited: row.edited === 1,
+    deleted: row.deleted === 1,
+  };
+}
 
 /** Our account as the API shows it: phone JID without device, LID without device, phone digits. */
 export function accountIdentity(user: Contact | null | undefined): AccountIdentity | null {

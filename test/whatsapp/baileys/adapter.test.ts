@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { BufferJSON, proto, type WAMessage } from '@whiskeysockets/baileys';
 import { AppError } from '../../../src-main/core/errors.js';
+import type { EventPublisher, GatewayEvent } from '../../../src-main/core/events.js';
 import type { ClientUpdate, WhatsAppClient } from '../../../src-main/core/whatsapp-port.js';
 import {
   FIRST_QR_TTL_MS,
@@ -37,7 +38,7 @@ describe('Baileys adapter', () => {
   let client: WhatsAppClient;
   let now: number;
 
-  const makeClient = (over: { ingestor?: Ingestor; pairingWaitMs?: number } = {}) => {
+  const makeClient = (over: { ingestor?: Ingestor; pairingWaitMs?: number; publisher?: EventPublisher } = {}) => {
     const factory = createBaileysClientFactory({
       store: t.store,
       ingestor: over.ingestor ?? ingestor,
@@ -46,6 +47,7 @@ describe('Baileys adapter', () => {
       sandbox: false,
       now: () => now,
       ...(over.pairingWaitMs !== undefined ? { pairingWaitMs: over.pairingWaitMs } : {}),
+      ...(over.publisher ? { publisher: over.publisher } : {}),
     });
     return factory({ sessionId: SESSION_ID, organizationId: ORG_ID, fullHistory: false, hooks: { onUpdate: rec.onUpdate } });
   };
@@ -342,6 +344,29 @@ describe('Baileys adapter', () => {
       const id = err.details['waMessageId'] as string;
       const row = t.store.messages.findById(SESSION_ID, id);
       expect(row).toMatchObject({ ack_level: 0, error: 'WhatsApp did not accept the message: restricted account' });
+    });
+
+    it('announces our own send (message, pending) and its failure (message.status, error) when given a publisher', async () => {
+      const published: GatewayEvent[] = [];
+      storePairedCreds();
+      client = makeClient({ publisher: { publish: (e) => published.push(e) } });
+      await client.connect();
+      sockets.last().open();
+      const ok = await client.sendText({ to: PEER, text: 'one' });
+      sockets.last().failSend = boom(500, 'boom');
+      const err = await caught(client.sendText({ to: PEER, text: 'two' }));
+      expect(published.map((e) => [e.event, e.sessionId, e.organizationId])).toEqual([
+        ['message', SESSION_ID, ORG_ID],
+        ['message', SESSION_ID, ORG_ID],
+        ['message.status', SESSION_ID, ORG_ID],
+      ]);
+      expect(published[0]!.payload).toMatchObject({ waMessageId: ok.waMessageId, fromMe: true, status: 'pending', body: 'one' });
+      expect(published[2]!.payload).toMatchObject({
+        waMessageId: err.details['waMessageId'],
+        ackLevel: 0,
+        status: 'error',
+        error: 'WhatsApp did not accept the message: boom',
+      });
     });
 
     it('refuses bad input with 400 and anything before the connection is open with 501', async () => {
