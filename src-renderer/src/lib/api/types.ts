@@ -1,0 +1,128 @@
+/**
+ * Shapes of the gateway's HTTP API (API.md). The domain objects are the main process's own types (type-only
+ * import: nothing from src-main is bundled), so the UI and the API cannot drift apart silently.
+ */
+export type {
+  Capability,
+  Channel,
+  Chat,
+  MediaInfo,
+  Message,
+  MessageStatus,
+  MessageType,
+  Page,
+  Session,
+  SessionStatus,
+  SyncState,
+} from '../../../../src-main/core/types.js';
+import type { Capability, Message, Session, SyncState } from '../../../../src-main/core/types.js';
+
+export interface TokenGrant {
+  token: string;
+  /** Epoch ms (seconds and ISO strings are tolerated and normalised). */
+  expiresAt: number;
+}
+
+export interface QrCodeGrant {
+  code: string;
+  expiresAt: number;
+}
+
+export interface PairingCodeGrant {
+  code: string;
+}
+
+export interface SendResult {
+  waMessageId: string;
+  status: Message['status'];
+  timestamp: number;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  capabilities: Capability[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt?: number | null;
+}
+
+/** POST /keys answer: the key plus its secret, which is shown once and never again. */
+export interface CreatedApiKey extends ApiKeyInfo {
+  secret: string;
+}
+
+export interface RealtimeTicket {
+  ticket: string;
+  url: string;
+  expiresAt: number;
+}
+
+export interface SandboxPresence {
+  jid: string;
+  state: string;
+  at: number;
+}
+
+/** GET /sessions/{id}/sandbox (ours). */
+export interface SandboxInfo {
+  paired: boolean;
+  waitingForPairing: boolean;
+  presence: SandboxPresence[];
+  /** Messages the simulated account has "sent" to WhatsApp (a count, or the list of them). */
+  sent: number | unknown[];
+}
+
+export interface SessionMe {
+  connected: boolean;
+  phoneNumber: string | null;
+  sessionId: string;
+  status: Session['status'];
+  waJid: string | null;
+  waLid: string | null;
+}
+
+export type RealtimeEventName =
+  | 'auth.qr'
+  | 'session.status'
+  | 'message'
+  | 'message.status'
+  | 'chat.deleted'
+  | 'sync.progress';
+
+export interface RealtimePayloads {
+  'auth.qr': { code: string; expiresAt: number };
+  'session.status': Session;
+  message: Message;
+  'message.status': {
+    waMessageId: string;
+    chatJid: string;
+    ackLevel: number;
+    status: Message['status'];
+    error: string | null;
+    edited: boolean;
+    deleted: boolean;
+  };
+  'chat.deleted': { chatJid: string };
+  'sync.progress': { state: SyncState; progress: number };
+}
+
+/** One WebSocket frame. */
+export interface RealtimeFrame<E extends RealtimeEventName = RealtimeEventName> {
+  schema: 'v1';
+  id: string;
+  event: E;
+  session: string;
+  organization: string;
+  timestamp: number;
+  payload: RealtimePayloads[E];
+}
+
+/** What the Electron preload exposes as `window.wagw`. */
+export interface WagwBridge {
+  apiBase: string;
+  getToken(): Promise<TokenGrant>;
+}
+
+export type SessionAction = 'start' | 'stop' | 'restart' | 'logout';

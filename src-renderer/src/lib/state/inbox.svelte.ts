@@ -1,0 +1,120 @@
+/**
+ * The inbox of one session: the chat and channel lists (tabs), the search, and the open conversation.
+ * Realtime events for this session are routed here by the app state.
+ */
+import type { ApiClient } from '../api/client.js';
+import type { Channel, Chat, Message, RealtimePayloads } from '../api/types.js';
+import { applyMessageToChannels, applyMessageToChats } from '../logic/conversations.js';
+import { isChannelJid } from '../logic/format.js';
+import { ConversationState, type ConversationKind } from './conversation.svelte.js';
+import { PagedList } from './paged-list.svelte.js';
+
+export type InboxTab = 'chats' | 'channels';
+
+export class InboxState {
+  tab = $state<InboxTab>('chats');
+  search = $state('');
+  open = $state.raw<ConversationState | null>(null);
+  /** Shown over the conversation pane (e.g. "this chat was deleted"). */
+  notice = $state<string | null>(null);
+  readonly chats: PagedList<Chat>;
+  readonly channels: PagedList<Channel>;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly api: ApiClient,
+    readonly sessionId: string,
+  ) {
+    this.chats = new PagedList<Chat>((cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 }));
+    this.channels = new PagedList<Channel>((cursor, q) => api.listChannels(sessionId, { cursor, q, limit: 50 }));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.chats.reload(''), this.channels.reload('')]);
+  }
+
+  /** The `q` the lists were last loaded with. */
+  appliedQuery = '';
+
+  /** Server-side search on both lists (the lists also filter what is loaded, instantly). */
+  applySearch(query: string): Promise<void> {
+    this.appliedQuery = query;
+    return Promise.all([this.chats.reload(query), this.channels.reload(query)]).then(() => undefined);
+  }
+
+  openConversation(kind: ConversationKind, jid: string): void {
+    if (this.open?.jid === jid && this.open.kind === kind) return;
+    this.open?.dispose();
+    this.notice = null;
+    const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
+    this.open = conversation;
+    void conversation.loadInitial();
+  }
+
+  close(): void {
+    this.open?.dispose();
+    this.open = null;
+  }
+
+  isOpen(jid: string): boolean {
+    return this.open?.jid === jid;
+  }
+
+  onMessage(message: Message): void {
+    this.open?.addMessage(message);
+    if (isChannelJid(message.chatJid)) {
+      const next = applyMessageToChannels(this.channels.items, message);
+      if (next) this.channels.replace(next);
+      else this.scheduleRefresh();
+      return;
+    }
+    const next = applyMessageToChats(this.chats.items, message, this.isOpen(message.chatJid));
+    if (next) this.chats.replace(next);
+    else this.scheduleRefresh(); // a chat we have not loaded: fetch it with its real name
+  }
+
+  onStatus(update: RealtimePayloads['message.status']): void {
+    this.open?.applyStatus(update);
+    const chat = this.chats.items.find((c) => c.jid === update.chatJid);
+    if (chat?.lastMessage && chat.lastMessage.waMessageId === update.waMessageId) {
+      this.chats.update(chat.jid, (c) => ({
+        ...c,
+        lastMessage: c.lastMessage && {
+          ...c.lastMessage,
+          ackLevel: update.ackLevel ?? c.lastMessage.ackLevel,
+          status: update.status ?? c.lastMessage.status,
+          error: update.error === undefined ? c.lastMessage.error : update.error,
+          edited: update.edited ?? c.lastMessage.edited,
+          deleted: update.deleted ?? c.lastMessage.deleted,
+        },
+      }));
+    }
+  }
+
+  onChatDeleted(chatJid: string): void {
+    this.chats.remove(chatJid);
+    if (this.open?.jid === chatJid) {
+      this.open.gone = true;
+      this.notice = 'This chat was deleted from the local store.';
+      this.close();
+    }
+  }
+
+  setChat(chat: Chat): void {
+    this.chats.update(chat.jid, () => chat);
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.chats.refreshHead();
+      void this.channels.refreshHead();
+    }, 400);
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.open?.dispose();
+  }
+}

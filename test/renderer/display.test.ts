@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { tickFor, tickKindForAck } from '../../src-renderer/src/lib/logic/ticks.js';
+import { bodyWithMentionNames, segmentBody } from '../../src-renderer/src/lib/logic/mentions.js';
+import { clampPercent, displayJid, formatBytes, jidUser } from '../../src-renderer/src/lib/logic/format.js';
+import { navigateList } from '../../src-renderer/src/lib/logic/list-navigation.js';
+
+describe('ack ticks', () => {
+  it('maps ack levels to clock, single, double and read ticks', () => {
+    expect([0, 1, 2, 3, 4, 5].map(tickKindForAck)).toEqual(['error', 'pending', 'sent', 'delivered', 'read', 'read']);
+    expect(tickFor({ fromMe: true, ackLevel: 1, error: null })).toMatchObject({ kind: 'pending', glyph: '🕓' });
+    expect(tickFor({ fromMe: true, ackLevel: 2, error: null })).toMatchObject({ kind: 'sent', glyph: '✓' });
+    expect(tickFor({ fromMe: true, ackLevel: 3, error: null })).toMatchObject({ kind: 'delivered', glyph: '✓✓' });
+    expect(tickFor({ fromMe: true, ackLevel: 4, error: null })).toMatchObject({ kind: 'read', glyph: '✓✓' });
+    expect(tickFor({ fromMe: true, ackLevel: 5, error: null })?.label).toBe('Played');
+  });
+
+  it('has no tick for incoming messages and an error tick carrying the error text', () => {
+    expect(tickFor({ fromMe: false, ackLevel: 3, error: null })).toBeNull();
+    expect(tickFor({ fromMe: true, ackLevel: 3, error: 'recipient not on WhatsApp' })).toEqual({
+      kind: 'error', glyph: '!', label: 'Not sent: recipient not on WhatsApp',
+    });
+  });
+});
+
+describe('mentions', () => {
+  it('replaces known mentions by name and leaves unknown ones as written', () => {
+    const segs = segmentBody('hi @205227043110953 and @6281234567890!', { '205227043110953': 'Alice' });
+    expect(segs).toEqual([
+      { kind: 'text', text: 'hi ' },
+      { kind: 'mention', text: '@Alice', user: '205227043110953' },
+      { kind: 'text', text: ' and @6281234567890!' },
+    ]);
+    expect(bodyWithMentionNames('@111111 @222222', { '111111': 'A', '222222': 'B' })).toBe('@A @B');
+    expect(segmentBody('', {})).toEqual([]);
+  });
+});
+
+describe('formatters', () => {
+  it('formats sizes', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(204800)).toBe('200 KB');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
+    expect(formatBytes(null)).toBe('unknown size');
+  });
+
+  it('shows JIDs readably and clamps progress', () => {
+    expect(jidUser('6281234567890:12@s.whatsapp.net')).toBe('6281234567890');
+    expect(displayJid('6281234567890@s.whatsapp.net')).toBe('+6281234567890');
+    expect(displayJid('120363012345678901@g.us')).toBe('120363012345678901');
+    expect([clampPercent(-3), clampPercent(42.4), clampPercent(180), clampPercent(Number.NaN)]).toEqual([0, 42, 100, 0]);
+  });
+});
+
+describe('list keyboard navigation', () => {
+  it('moves with arrows (clamped), jumps with Home/End/Page keys and opens with Enter', () => {
+    expect(navigateList('ArrowDown', -1, 5)).toEqual({ kind: 'move', index: 0 });
+    expect(navigateList('ArrowDown', 4, 5)).toEqual({ kind: 'move', index: 4 });
+    expect(navigateList('ArrowUp', 0, 5)).toEqual({ kind: 'move', index: 0 });
+    expect(navigateList('ArrowUp', 3, 5)).toEqual({ kind: 'move', index: 2 });
+    expect(navigateList('End', 0, 5)).toEqual({ kind: 'move', index: 4 });
+    expect(navigateList('PageDown', 1, 50, 10)).toEqual({ kind: 'move', index: 11 });
+    expect(navigateList('Enter', 2, 5)).toEqual({ kind: 'open', index: 2 });
+    expect(navigateList('Enter', -1, 5)).toEqual({ kind: 'none' });
+    expect(navigateList('ArrowDown', 0, 0)).toEqual({ kind: 'none' });
+    expect(navigateList('x', 0, 5)).toEqual({ kind: 'none' });
+  });
+});
