@@ -34,6 +34,9 @@ export function buildWebPreferences(options: WebPreferencesOptions): WebPreferen
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // Middle-click opens links without going through will-navigate; window.open's handler still applies,
+    // but there is no reason to keep the extra path open.
+    disableBlinkFeatures: 'Auxclick',
     devTools: options.devTools,
   };
   if (options.preloadPath !== null) prefs.preload = options.preloadPath;

@@ -26,6 +26,7 @@ describe('buildWebPreferences', () => {
       experimentalFeatures: false,
       webviewTag: false,
       devTools: false,
+      disableBlinkFeatures: 'Auxclick',
       preload: '/app/out/preload/index.cjs',
       additionalArguments: [`--wagw-api-base=${ORIGIN}/api/v1`],
     });
