@@ -124,6 +124,7 @@ export class ApiRegistry {
       }
       const errorStatuses = new Set<number>([400, 404]);
       if (r.access !== 'public') [401, 403, 429].forEach((s) => errorStatuses.add(s));
+      if (r.body) [413, 415].forEach((s) => errorStatuses.add(s));
       for (const s of errorStatuses) {
         if (!responses[s]) {
           responses[s] = {

@@ -39,15 +39,19 @@ export interface GatewayConfig {
 export const DEFAULT_PORT = 7480;
 export const DEFAULT_HOST = '127.0.0.1';
 
-/** The OS's per-user application data directory for this app. */
+export const PRODUCT_NAME = 'WhatsApp Gateway Desktop';
+
+/**
+ * The OS's per-user application data directory for this app. It is the same directory Electron's
+ * app.getPath('userData') gives the desktop app, so `wagw serve` and the desktop app share one account.
+ */
 export function defaultDataDir(
   platform: NodeJS.Platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const name = 'whatsapp-gateway-desktop';
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
-  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), name);
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), PRODUCT_NAME);
 }
 
 export function defaultConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {

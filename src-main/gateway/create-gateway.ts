@@ -19,7 +19,7 @@ import { createCursorCodec } from '../core/cursor.js';
 import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import { openStore, type Store } from '../store/index.js';
 import { createBaileysClientFactory } from '../whatsapp/baileys/adapter.js';
-import { createRealSocketFactory } from '../whatsapp/baileys/real-socket.js';
+import { createRealSocketFactory, forgetSessionSocketCaches } from '../whatsapp/baileys/real-socket.js';
 import { createIngestor } from '../whatsapp/ingest.js';
 import { createSandbox, type SandboxController } from '../whatsapp/sandbox/index.js';
 import type { GatewayConfig } from './config.js';
@@ -117,11 +117,27 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       });
       const baileysFactory: WhatsAppClientFactory =
         deps.baileysFactory ??
-        createBaileysClientFactory({ store, ingestor, logger, socketFactory: createRealSocketFactory(), sandbox: false, now });
+        createBaileysClientFactory({ store, ingestor, logger, socketFactory: createRealSocketFactory(), sandbox: false, now, publisher: realtime });
       const sandboxFactory: WhatsAppClientFactory =
         deps.sandboxFactory ??
-        createBaileysClientFactory({ store, ingestor, logger: logger.child({ sandbox: true }), socketFactory: sandbox.socketFactory, sandbox: true, now });
-      const sessions = createSessionManager({ store, publisher: realtime, logger, baileysFactory, sandboxFactory, now });
+        createBaileysClientFactory({
+          store,
+          ingestor,
+          logger: logger.child({ sandbox: true }),
+          socketFactory: sandbox.socketFactory,
+          sandbox: true,
+          now,
+          publisher: realtime,
+        });
+      const sessions = createSessionManager({
+        store,
+        publisher: realtime,
+        logger,
+        baileysFactory,
+        sandboxFactory,
+        now,
+        onDeleted: forgetSessionSocketCaches,
+      });
       sessions.onSummary((s) => summaryListeners.forEach((l) => l(s)));
 
       let port = config.port;

@@ -45,6 +45,8 @@ export interface SessionManagerDeps {
   now?: () => number;
   timers?: Timers;
   random?: () => number;
+  /** Called after a session is deleted (drop per-session caches). */
+  onDeleted?: (sessionId: string) => void;
 }
 
 export type SessionManager = SessionService & {
@@ -347,6 +349,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       await disconnect(id);
       runtimes.delete(id);
       store.sessions.delete(id);
+      deps.onDeleted?.(id);
       logger.info({ session: id }, 'session deleted');
       publisher.publish({
         event: 'session.status',

@@ -84,7 +84,8 @@ export async function startTestGateway(options: {
     if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
     headers.host ??= `127.0.0.1:${info.port}`;
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: info.port, method, path, headers }, (res) => {
+      const safePath = path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+      const req = httpRequest({ host: '127.0.0.1', port: info.port, method, path: safePath, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

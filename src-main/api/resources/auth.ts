@@ -2,7 +2,7 @@
 import { RateLimitedError, UnauthorizedError } from '../../core/errors.js';
 import { principalOf } from '../middleware/auth.js';
 import { parseBody } from '../http.js';
-import { toSchema, type ApiRegistry } from '../openapi.js';
+import { ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { LoginBody, TokenSchema } from '../schemas.js';
 
@@ -29,7 +29,11 @@ export function registerAuthRoutes(api: ApiRegistry, deps: ApiDeps, owner: () =>
     tag: 'Auth',
     access: 'public',
     body: LoginBody,
-    responses: { 200: { description: 'A short-lived login JWT', schema: toSchema(TokenSchema) } },
+    responses: {
+      200: { description: 'A short-lived login JWT', schema: toSchema(TokenSchema) },
+      401: { description: 'unauthorized: unknown, used or expired code', schema: ref('Error') },
+      429: { description: 'rate_limited: too many failed logins', schema: ref('Error') },
+    },
     async handler(ctx) {
       const who = ctx.ip || 'unknown';
       const limit = deps.authLimiter.check(who);

@@ -7,11 +7,11 @@ import type { ApiDeps } from '../ports.js';
 import { sendFile } from '../static.js';
 import type { ApiContext } from '../state.js';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 /** swagger-ui-dist ships the renderer's files; serving them locally means no CDN is ever contacted. */
 function swaggerDir(): string | null {
   try {
-    return dirname(require.resolve('swagger-ui-dist/package.json'));
+    return dirname(requireHere.resolve('swagger-ui-dist/package.json'));
   } catch {
     return null;
   }
