@@ -33,6 +33,19 @@ describe('mentions', () => {
     expect(bodyWithMentionNames('@111111 @222222', { '111111': 'A', '222222': 'B' })).toBe('@A @B');
     expect(segmentBody('', {})).toEqual([]);
   });
+
+  it('shows mentions of our own account as @You and styles unnamed mentioned numbers', () => {
+    const segs = segmentBody('@33883789669 hi, ask @4477001122', null, {
+      mentions: ['33883789669@s.whatsapp.net', '4477001122@s.whatsapp.net'],
+      selfUsers: ['33883789669'],
+    });
+    expect(segs).toEqual([
+      { kind: 'mention', text: '@You', user: '33883789669' },
+      { kind: 'text', text: ' hi, ask ' },
+      { kind: 'mention', text: '@4477001122', user: '4477001122' },
+    ]);
+    expect(bodyWithMentionNames('@33883789669 hi', null, { selfUsers: ['33883789669'] })).toBe('@You hi');
+  });
 });
 
 describe('formatters', () => {

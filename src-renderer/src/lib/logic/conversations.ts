@@ -3,7 +3,7 @@
  * kept current by live message events.
  */
 import type { Channel, Chat, Message } from '../api/types.js';
-import { bodyWithMentionNames } from './mentions.js';
+import { bodyWithMentionNames, type MentionContext } from './mentions.js';
 import { displayJid } from './format.js';
 
 export interface ListEntry {
@@ -48,11 +48,12 @@ export function filterEntries<T extends ListEntry>(entries: readonly T[], query:
 }
 
 /** One-line preview of a message for the chat list. */
-export function messagePreview(message: Message | null): string {
+export function messagePreview(message: Message | null, context: MentionContext = {}): string {
   if (!message) return '';
   if (message.deleted) return 'This message was deleted';
   const prefix = message.fromMe ? 'You: ' : '';
-  const body = bodyWithMentionNames(message.body, message.mentionNames).replace(/\s+/g, ' ').trim();
+  const body = bodyWithMentionNames(message.body, message.mentionNames, { ...context, mentions: message.mentions })
+    .replace(/\s+/g, ' ').trim();
   if (body) return prefix + body;
   if (message.media?.filename) return `${prefix}📎 ${message.media.filename}`;
   return prefix + (TYPE_LABELS[message.type] ?? message.type);

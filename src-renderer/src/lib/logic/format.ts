@@ -68,3 +68,9 @@ export function clampPercent(value: number | null | undefined): number {
   if (value === null || value === undefined || !Number.isFinite(value)) return 0;
   return Math.round(Math.max(0, Math.min(100, value)));
 }
+
+/** User parts identifying our own account (phone number and LID), for "@You" mentions. */
+export function selfUsersOf(session: { phoneNumber: string | null; waJid: string | null; waLid: string | null }): string[] {
+  const users = [session.phoneNumber, session.waJid && jidUser(session.waJid), session.waLid && jidUser(session.waLid)];
+  return users.filter((u): u is string => typeof u === 'string' && u !== '');
+}

@@ -3,20 +3,37 @@
  * WhatsApp writes a mention as "@" + the user part of the mentioned JID (phone number or LID);
  * `mentionNames` maps that user part to a display name.
  */
+import { jidUser } from './format.js';
+
 export type BodySegment = { kind: 'text'; text: string } | { kind: 'mention'; text: string; user: string };
+
+export interface MentionContext {
+  /** JIDs the message mentions: such tokens are styled as mentions even without a known name. */
+  mentions?: readonly string[];
+  /** User parts (phone number, LID) of our own account: shown as "@You". */
+  selfUsers?: readonly string[];
+}
 
 const MENTION = /@(\d{5,20})\b/g;
 
-export function segmentBody(body: string, mentionNames: Readonly<Record<string, string>>): BodySegment[] {
+export function segmentBody(
+  body: string,
+  mentionNames: Readonly<Record<string, string>> | null | undefined,
+  context: MentionContext = {},
+): BodySegment[] {
+  const names = mentionNames ?? {};
+  const mentioned = new Set((context.mentions ?? []).map(jidUser));
+  const self = new Set((context.selfUsers ?? []).filter(Boolean));
   const segments: BodySegment[] = [];
   let last = 0;
   for (const match of body.matchAll(MENTION)) {
     const user = match[1]!;
-    const name = mentionNames[user];
-    if (name === undefined) continue; // Not a known mention: leave the text as written.
+    const name = names[user] ?? (self.has(user) ? 'You' : undefined);
+    // Not a known mention: leave the text as written.
+    if (name === undefined && !mentioned.has(user)) continue;
     const at = match.index;
     if (at > last) segments.push({ kind: 'text', text: body.slice(last, at) });
-    segments.push({ kind: 'mention', text: `@${name}`, user });
+    segments.push({ kind: 'mention', text: name === undefined ? match[0] : `@${name}`, user });
     last = at + match[0].length;
   }
   if (last < body.length) segments.push({ kind: 'text', text: body.slice(last) });
@@ -24,8 +41,12 @@ export function segmentBody(body: string, mentionNames: Readonly<Record<string, 
 }
 
 /** Plain-text version (chat list previews, quoted previews). */
-export function bodyWithMentionNames(body: string, mentionNames: Readonly<Record<string, string>>): string {
-  return segmentBody(body, mentionNames)
+export function bodyWithMentionNames(
+  body: string,
+  mentionNames: Readonly<Record<string, string>> | null | undefined,
+  context: MentionContext = {},
+): string {
+  return segmentBody(body, mentionNames, context)
     .map((s) => s.text)
     .join('');
 }

@@ -45,7 +45,8 @@ export class AppState {
     const preferred =
       this.sessions.list.find((s) => s.status === 'working') ?? this.sessions.list[0] ?? null;
     if (preferred) this.selectSession(preferred.id);
-    else this.view = 'sessions';
+    // Nothing paired yet: the first thing to do is pairing (or trying the sandbox).
+    if (!preferred || preferred.status !== 'working') this.view = 'sessions';
   }
 
   selectSession(id: string | null): void {
@@ -90,12 +91,18 @@ export class AppState {
   private route(frame: RealtimeFrame): void {
     const inbox = this.inbox && this.inbox.sessionId === frame.session ? this.inbox : null;
     switch (frame.event) {
-      case 'session.status':
-        this.sessions.upsert(frame.payload as RealtimePayloads['session.status']);
+      case 'session.status': {
+        const session = frame.payload as RealtimePayloads['session.status'];
+        const before = this.sessions.get(frame.session)?.status;
+        this.sessions.upsert(session);
+        if (session.status !== before) inbox?.refreshSoon();
         break;
+      }
       case 'sync.progress': {
         const p = frame.payload as RealtimePayloads['sync.progress'];
         this.sessions.applySync(frame.session, p);
+        // History batches are stored without per-message events: re-read the lists as they land.
+        inbox?.refreshSoon();
         break;
       }
       case 'auth.qr':

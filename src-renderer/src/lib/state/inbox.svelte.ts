@@ -65,12 +65,12 @@ export class InboxState {
     if (isChannelJid(message.chatJid)) {
       const next = applyMessageToChannels(this.channels.items, message);
       if (next) this.channels.replace(next);
-      else this.scheduleRefresh();
+      else this.refreshSoon();
       return;
     }
     const next = applyMessageToChats(this.chats.items, message, this.isOpen(message.chatJid));
     if (next) this.chats.replace(next);
-    else this.scheduleRefresh(); // a chat we have not loaded: fetch it with its real name
+    else this.refreshSoon(); // a chat we have not loaded: fetch it with its real name
   }
 
   onStatus(update: RealtimePayloads['message.status']): void {
@@ -104,7 +104,11 @@ export class InboxState {
     this.chats.update(chat.jid, () => chat);
   }
 
-  private scheduleRefresh(): void {
+  /**
+   * Re-reads the first page of both lists shortly (throttled): new chats, history sync batches (which arrive
+   * without per-message events), a session that just connected.
+   */
+  refreshSoon(): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;

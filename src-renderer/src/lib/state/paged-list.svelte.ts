@@ -66,10 +66,10 @@ export class PagedList<T extends ListEntry> {
       const page = await this.fetchPage(null, this.query);
       if (id !== this.requestId) return;
       this.items = mergeByJid(this.items, page.data);
-      if (!this.loaded) {
-        this.nextCursor = page.nextCursor || null;
-        this.loaded = true;
-      }
+      // We had reached the end, but the list grew beyond one page: paging resumes after the first page
+      // (items we already hold are merged away by JID).
+      if (this.nextCursor === null) this.nextCursor = page.nextCursor || null;
+      this.loaded = true;
     } catch {
       // A background refresh; the next event or reload tries again.
     }
