@@ -39,28 +39,6 @@ function copyMigrations(): Plugin {
 }
 
 /**
- * electron-vite's ESM shim prepends `const require = __shims_module__.createRequire(import.meta.url)` to an
- * ES-module chunk that mentions require(...)/require.resolve(...). A bundled module that made its own
- * top-level `const require = createRequire(import.meta.url)` (legitimate ESM under tsx/Node) then ends up as a
- * second `require` declaration in the same chunk, and the bundle fails to load with "Identifier 'require'
- * has already been declared". Both bindings are createRequire() of the same bundle file, so the module's
- * own declaration is dropped and its uses resolve to the shim's. Runs after the shim (post, declared later).
- */
-function dedupeRequireShim(): Plugin {
-  const shimDeclaration = /^const require = __shims_module__\.createRequire\(import\.meta\.url\);$/m;
-  const ownDeclaration = /^(?:var|let|const) require = createRequire\(import\.meta\.url\);\n/gm;
-  return {
-    name: 'wagw:dedupe-require-shim',
-    enforce: 'post',
-    renderChunk(code) {
-      if (!shimDeclaration.test(code)) return null;
-      const deduped = code.replace(ownDeclaration, '');
-      return deduped === code ? null : { code: deduped, map: null };
-    },
-  };
-}
-
-/**
  * The renderer engineer's Vite config (src-renderer/vite.config.ts) when it exists, so the desktop build of
  * the UI is the same as the headless one (`vite build --config src-renderer/vite.config.ts`): its plugins,
  * base and build options (CSP-friendly: external CSS, no modulepreload polyfill, no inlined assets). Only
@@ -101,7 +79,7 @@ export default defineConfig(async (env): Promise<UserConfig> => ({
         input: { index: resolve(root, 'src-main/electron/main.ts') },
       },
     },
-    plugins: [copyMigrations(), dedupeRequireShim()],
+    plugins: [copyMigrations()],
   },
   preload: {
     build: {

@@ -60,6 +60,20 @@ function prepareDataDir(dir: string): void {
   }
 }
 
+/** Pairs a sandbox session as soon as its simulated socket shows a QR (gives up after 30 s). */
+function autoPairSandbox(sandbox: SandboxController, sessionId: string, logger: Logger): void {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const state = sandbox.state(sessionId);
+    if (state.paired || Date.now() - started > 30_000) clearInterval(timer);
+    else if (state.waitingForPairing && sandbox.pair(sessionId)) {
+      logger.info({ session: sessionId, sandbox: true }, 'sandbox paired automatically');
+      clearInterval(timer);
+    }
+  }, 100);
+  timer.unref();
+}
+
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -177,8 +191,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       sessions.resumeAll();
       if (config.sandbox?.ensureSession) {
         const existing = store.sessions.listByOrg(org.id).find((s) => s.sandbox === 1);
-        if (!existing) sessions.create({ organizationId: org.id, sandbox: true, start: true, label: 'Sandbox' });
-        else if (existing.desired_running !== 1) sessions.start(org.id, existing.id);
+        const id = existing
+          ? existing.id
+          : sessions.create({ organizationId: org.id, sandbox: true, start: false, label: 'Sandbox' }).id;
+        if (!existing || existing.desired_running !== 1 || existing.wa_jid === null) sessions.start(org.id, id);
+        // `serve --sandbox` is for trying the app with data at once: the simulated phone pairs by itself.
+        autoPairSandbox(sandbox, id, logger);
       }
       logger.info({ url: info.apiBase, dataDir: config.dataDir }, 'gateway listening');
       tokenMint = () => tokens.mint({ sub: ownerSubject, organizationId: org.id, role: 'owner' }, LOGIN_TOKEN_TTL_SECONDS);
