@@ -129,6 +129,21 @@ const MAX_WARNINGS_PER_BATCH = 5;
 const Status = proto.WebMessageInfo.Status;
 const StubType = proto.WebMessageInfo.StubType;
 
+/** What ingestion needs to know about a stored message to merge a new copy of it into the row. */
+interface ExistingRow {
+  pk: number;
+  chat_jid: string;
+  from_me: number;
+  sender_jid: string | null;
+  sender_lid: string | null;
+  body: string;
+  ack_level: number;
+  edited: number;
+  deleted: number;
+  placeholder: number;
+}
+const EXISTING_COLUMNS = 'pk, chat_jid, from_me, sender_jid, sender_lid, body, ack_level, edited, deleted, placeholder';
+
 const MESSAGE_COLUMNS = `pk, session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid, sender_name, type, body,
   media_filename, media_mimetype, media_size, has_media, mentions, mention_names, quoted_message_id, timestamp,
   created_at, ack_level, error, edited, deleted, placeholder`;
@@ -205,6 +220,18 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     'INSERT INTO channels (session_id, jid) VALUES (?, ?) ON CONFLICT (session_id, jid) DO NOTHING',
   );
   const messageByPk = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE pk = ?`);
+  // The hot path of history sync: positional parameters (no per-row parameter object) and narrow reads.
+  // Same columns and semantics as the messages repository's insert (INSERT OR IGNORE on the unique key).
+  const insertMessage = db.prepare(
+    `INSERT OR IGNORE INTO messages (session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid,
+       sender_name, type, body, media_filename, media_mimetype, media_size, has_media, mentions, mention_names,
+       quoted_message_id, timestamp, created_at, ack_level, error, edited, deleted, placeholder, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const existingInChat = db.prepare(
+    `SELECT ${EXISTING_COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`,
+  );
+  const existingById = db.prepare(`SELECT ${EXISTING_COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? LIMIT 1`);
   const fillRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ? AND raw IS NULL');
   // One reaction per person per message: a new one replaces theirs, an empty one removes it.
   const removeReactions = db.prepare(
@@ -507,7 +534,8 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     const name = str(c.name) ?? (kind === 'dm' ? str(c.displayName) : null);
     const lastMessageAt = toMillis(c.conversationTimestamp ?? c.lastMsgTimestamp);
     if (kind === 'channel') {
-      store.channels.upsert(b.s.id, { jid, ...(name ? { name } : {}) });
+      // The phone's conversation list holds the channels the account follows.
+      store.channels.upsert(b.s.id, { jid, ...(name ? { name } : {}), ...(mode === 'history' ? { following: true } : {}) });
       if (lastMessageAt > 0) store.channels.touch(b.s.id, jid, lastMessageAt);
       return;
     }
@@ -544,15 +572,54 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     );
   }
 
-  function findRow(s: SessionState, key: WAMessageKey | null | undefined): MessageRow | undefined {
+  /** Inserts unless (session, chat, id) exists; true when a row was added. */
+  function insertRecord(sessionId: string, m: MessageRecord, createdAt: number): boolean {
+    const media = m.media;
+    return (
+      insertMessage.run(
+        sessionId,
+        m.chatJid,
+        m.waMessageId,
+        m.fromMe ? 1 : 0,
+        m.senderJid,
+        m.senderLid,
+        m.senderName,
+        m.type,
+        m.body,
+        media ? media.filename : null,
+        media ? media.mimetype : null,
+        media ? media.size : null,
+        media ? 1 : 0,
+        m.mentions.length ? JSON.stringify(m.mentions) : null,
+        m.mentions.length && Object.keys(m.mentionNames).length ? JSON.stringify(m.mentionNames) : null,
+        m.quotedMessageId,
+        m.timestamp,
+        createdAt,
+        m.ackLevel,
+        m.error,
+        m.edited ? 1 : 0,
+        m.deleted ? 1 : 0,
+        m.placeholder ? 1 : 0,
+        m.raw,
+      ).changes === 1
+    );
+  }
+
+  function existing(sessionId: string, chatJid: string | null, id: string): ExistingRow | undefined {
+    return (
+      ((chatJid ? existingInChat.get(sessionId, chatJid, id) : undefined) as ExistingRow | undefined) ??
+      (existingById.get(sessionId, id) as ExistingRow | undefined)
+    );
+  }
+
+  function findRow(s: SessionState, key: WAMessageKey | null | undefined): ExistingRow | undefined {
     const id = key?.id;
     if (!id) return undefined;
-    const chat = canonicalChatJid(key, s.ctx);
-    return (chat ? store.messages.find(s.id, chat, id) : undefined) ?? store.messages.findById(s.id, id);
+    return existing(s.id, canonicalChatJid(key, s.ctx), id);
   }
 
   /** A message already stored meets a new copy of itself: fill a placeholder, apply revoke/edit/ack. */
-  function applyToExisting(b: Batch, row: MessageRow, rec: MessageRecord, live: boolean): void {
+  function applyToExisting(b: Batch, row: ExistingRow, rec: MessageRecord, live: boolean): void {
     const sid = b.s.id;
     if (row.placeholder === 1) {
       if (rec.placeholder) {
@@ -592,13 +659,13 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
   function storeLive(b: Batch, rec: MessageRecord): void {
     const sid = b.s.id;
     // By id across chats too: our own sends are stored before the echo, maybe under the other JID form.
-    const existing = store.messages.find(sid, rec.chatJid, rec.waMessageId) ?? store.messages.findById(sid, rec.waMessageId);
-    if (existing) {
-      applyToExisting(b, existing, rec, true);
+    const row = existing(sid, rec.chatJid, rec.waMessageId);
+    if (row) {
+      applyToExisting(b, row, rec, true);
       return;
     }
     const createdAt = now();
-    if (store.messages.insert(sid, rec, createdAt) === null) {
+    if (!insertRecord(sid, rec, createdAt)) {
       b.stats.duplicates++;
       return;
     }
@@ -610,12 +677,12 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
 
   function storeHistory(b: Batch, rec: MessageRecord): void {
     const sid = b.s.id;
-    if (store.messages.insert(sid, rec, b.createdAt) !== null) {
+    if (insertRecord(sid, rec, b.createdAt)) {
       b.stats.inserted++;
       touch(b, rec, false);
       return;
     }
-    const row = store.messages.find(sid, rec.chatJid, rec.waMessageId);
+    const row = existingInChat.get(sid, rec.chatJid, rec.waMessageId) as ExistingRow | undefined;
     if (row) applyToExisting(b, row, rec, false);
     else b.stats.duplicates++;
   }
@@ -693,7 +760,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
   }
 
   /** Only the author edits a message: refuse an edit whose key names someone else. */
-  function sameAuthor(s: SessionState, row: MessageRow, key: WAMessageKey): boolean {
+  function sameAuthor(s: SessionState, row: ExistingRow, key: WAMessageKey): boolean {
     if ((key.fromMe === true) !== (row.from_me === 1)) return false;
     if (key.fromMe) return true;
     const p = normalizeJid(key.participant);
@@ -839,6 +906,8 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     const messages = Array.isArray(data.messages) ? data.messages : [];
     const stats = b.stats;
     const ctx = b.s.ctx;
+    // Map and write one message at a time: a record dies young (measured: holding a chunk's records to
+    // write them grouped by chat costs more in garbage collection than the index locality it buys).
     for (const m of messages) {
       try {
         const key = m.key;

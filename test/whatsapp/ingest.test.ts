@@ -284,7 +284,7 @@ describe('ingestion scenarios', () => {
     expect(h.message(ALICE.pn, 'H2')).toMatchObject({ fromMe: true, ackLevel: 4, senderJid: ME.pn });
     expect(h.store.chats.getRow(SID, GROUP)).toMatchObject({ name: 'Weekend', archived: 1, type: 'group' });
     expect(h.message(GROUP, 'H4R')).toMatchObject({ type: 'reaction', body: '❤️', quotedMessageId: 'H4', senderJid: ALICE.pn });
-    expect(h.store.channels.getRow(SID, CHANNEL)).toMatchObject({ name: 'News channel', last_message_at: at(4) });
+    expect(h.store.channels.getRow(SID, CHANNEL)).toMatchObject({ name: 'News channel', last_message_at: at(4), following: 1 });
     expect(h.store.chats.exists(SID, CHANNEL)).toBe(false);
     expect(h.store.lidMappings.pnForLid(SID, CAROL.lid)).toBe(CAROL.pn);
 
@@ -613,6 +613,8 @@ describe('ingestion scenarios', () => {
       });
     await h.deliver(react('R1', '👍', 2));
     expect(h.message(GROUP, 'R1')).toMatchObject({ type: 'reaction', body: '👍', quotedMessageId: 'T1', senderJid: ALICE.pn });
+    // The upsert of the reaction message and Baileys' messages.reaction event name the same row: announced once.
+    expect(h.events('message').filter((e) => e.payload.waMessageId === 'R1')).toHaveLength(1);
     await h.deliver(react('R2', '❤️', 3));
     expect(h.store.messages.findById(SID, 'R1')).toBeUndefined();
     expect(h.message(GROUP, 'R2')).toMatchObject({ body: '❤️' });
