@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
+// One process (node with tsx's loader), so a signal reaches the gateway itself, not a wrapper.
+const NODE = process.execPath;
+const TSX_ARGS = ['--import', 'tsx'];
 const CLI = join(process.cwd(), 'src-main/cli/wagw.ts');
 
 function wagw(args: string[]) {
-  return spawnSync(TSX, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(NODE, [...TSX_ARGS, CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
 function freePort(): Promise<number> {
@@ -66,7 +68,7 @@ describe('wagw CLI', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    server = spawn(TSX, [CLI, 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'info'], {
+    server = spawn(NODE, [...TSX_ARGS, CLI, 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'info'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     stdout = await waitForOutput(server, /Press Ctrl\+C/);
