@@ -5,7 +5,7 @@
  * Everything Electron-specific the rest of the code base must not see lives in src-main/electron and
  * src-main/preload; the gateway itself is the same one `wagw serve` runs headless.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { registerIpcHandlers } from './ipc.js';
 import { missingNativeBindingMessage, resolveNativeBinding } from './native-binding.js';
 import { normalizeGatewayOrigin } from './security.js';
 import { createAppTray, type AppTray } from './tray.js';
-import { createMainWindow, focusWindow, hardenWebContents, installSessionSecurity } from './window.js';
+import { createMainWindow, focusWindow, hardenWebContents, installSessionSecurity, openExternalSafely } from './window.js';
 
 /** How long quitting waits for gateway.stop() before giving up on a clean close. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -262,10 +262,8 @@ export async function runDesktopApp(options: DesktopAppOptions = {}): Promise<De
   try {
     tray = createAppTray(paths.resources, {
       showWindow: () => focusWindow(window),
-      openApiDocs: () => {
-        // Our own loopback URL, built here: not subject to the external-link filter meant for message links.
-        shell.openExternal(`${info.apiBase}/docs`).catch((error: unknown) => console.warn(`could not open docs: ${describe(error)}`));
-      },
+      // Our own loopback page: allowed as the gateway origin, not by the filter meant for message links.
+      openApiDocs: () => openExternalSafely(`${info.apiBase}/docs`, console.warn, new URL(info.url).origin),
       quit: () => app.quit(),
     });
     cleanups.push(() => {

@@ -1,0 +1,60 @@
+/**
+ * Electronegativity (Doyensec's Electron security scanner) over src-main, as CI runs it. No HIGH or MEDIUM
+ * finding may appear, except the reviewed ones listed below with their reason. The scanner's OPEN_EXTERNAL
+ * check is syntactic: it flags every `x.openExternal(nonLiteral)`, however the URL was validated, so the one
+ * call through which the app hands links to the OS browser is listed here after review (see window.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const REVIEWED: { issue: string; file: string; sample: RegExp; reason: string }[] = [
+  {
+    issue: 'OPEN_EXTERNAL_JS_CHECK',
+    file: 'electron/window.ts',
+    sample: /openInOsBrowser[^\n]*shell\.openExternal\(url\)/,
+    reason: 'the single call site; every caller goes through openExternalSafely, which requires isSafeExternalUrl',
+  },
+];
+
+function electronVersion(): string {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> };
+  return pkg.devDependencies.electron!.replace(/^[^\d]*/, '');
+}
+
+describe('electronegativity', () => {
+  it('reports no HIGH or MEDIUM finding in src-main beyond the reviewed ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wagw-en-'));
+    const out = join(dir, 'findings.csv');
+    try {
+      // The release-list check downloads Electron's release notes; there is no network here (and it is
+      // informational), so it is excluded. The Electron version is given for the same reason.
+      const res = spawnSync(
+        'node_modules/.bin/electronegativity',
+        ['-i', 'src-main', '-e', electronVersion(), '-x', 'AvailableSecurityFixesGlobalCheck', '-r', '-o', out],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(res.status, res.stderr + res.stdout).toBe(0);
+      const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1);
+      const findings = rows.map((line) => {
+        const [issue, severity, , file, location] = line.split(',');
+        return { issue: issue!, severity: severity!.replace(/"/g, ''), file: file!.replace(/"/g, ''), location, line };
+      });
+      const serious = findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM');
+      const unreviewed = serious.filter((f) => !REVIEWED.some((r) => r.issue === f.issue && r.file === f.file && r.sample.test(f.line)));
+      expect(unreviewed.map((f) => f.line)).toEqual([]);
+      // The reviewed list must not go stale either: each entry still matches exactly one finding.
+      for (const r of REVIEWED) {
+        expect(serious.filter((f) => f.issue === r.issue && f.file === r.file && r.sample.test(f.line))).toHaveLength(1);
+      }
+      // The window's security options are visible to the scanner (it checks the BrowserWindow literal).
+      expect(findings.map((f) => f.issue)).not.toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK']));
+      expect(findings.map((f) => f.issue)).not.toEqual(expect.arrayContaining(['SANDBOX_JS_CHECK']));
+      expect(findings.map((f) => f.issue)).not.toEqual(expect.arrayContaining(['NODE_INTEGRATION_JS_CHECK']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
