@@ -232,21 +232,37 @@ describe('content', () => {
 });
 
 describe('raw payload', () => {
-  it('is the BufferJSON serialisation and revives to the same content', () => {
-    const [, , , , , image] = buildCorpus();
-    const m = image!.message;
-    const raw = rawOf(m)!;
-    expect(raw).toBe(JSON.stringify(m, BufferJSON.replacer));
-    const revived = proto.Message.fromObject(JSON.parse(raw, BufferJSON.reviver).message);
-    expect(Buffer.from(revived.imageMessage!.mediaKey!)).toEqual(Buffer.from(m.message!.imageMessage!.mediaKey!));
-    expect(Number(revived.imageMessage!.fileLength)).toBe(204800);
+  const revive = (raw: string) => proto.WebMessageInfo.fromObject(JSON.parse(raw, BufferJSON.reviver) as Record<string, unknown>);
+
+  it.each(buildCorpus())('revives to the same WebMessageInfo: $name', ({ message }) => {
+    const raw = rawOf(message)!;
+    const original = message instanceof proto.WebMessageInfo ? message : proto.WebMessageInfo.fromObject(message as never);
+    expect(revive(raw).toJSON()).toEqual(original.toJSON());
   });
 
-  it('serialises plain objects carrying Buffers through BufferJSON', () => {
-    const plain = { key: { remoteJid: BOB.pn, id: 'P1', fromMe: true }, message: { imageMessage: { mediaKey: Buffer.from([1, 2, 3]) } } };
-    const raw = rawOf(plain as unknown as WAMessage)!;
-    const back = JSON.parse(raw, BufferJSON.reviver) as typeof plain;
-    expect(Buffer.isBuffer(back.message.imageMessage.mediaKey)).toBe(true);
-    expect([...back.message.imageMessage.mediaKey]).toEqual([1, 2, 3]);
+  it('keeps bytes, 64-bit numbers and the key fields Baileys adds beyond the protobuf', () => {
+    const image = buildCorpus().find((c) => c.expected.waMessageId === 'FX06')!.message;
+    const raw = rawOf(image)!;
+    const parsed = JSON.parse(raw, BufferJSON.reviver) as { key: Record<string, unknown>; messageTimestamp: unknown };
+    expect(parsed.key).toMatchObject({ remoteJid: ALICE.pn, remoteJidAlt: ALICE.lid, addressingMode: 'pn' });
+    expect(parsed.messageTimestamp).toBe(String(image.messageTimestamp));
+    const revived = proto.Message.fromObject((JSON.parse(raw, BufferJSON.reviver) as { message: Record<string, unknown> }).message);
+    expect(Buffer.from(revived.imageMessage!.mediaKey!)).toEqual(Buffer.from(image.message!.imageMessage!.mediaKey!));
+    expect(Number(revived.imageMessage!.fileLength)).toBe(204800);
+    expect(raw).not.toContain('"labels"'); // empty lists left out
+  });
+
+  it('serialises plain objects carrying Buffers (live payloads) so fromObject reads them back', () => {
+    const plainPayload = {
+      key: { remoteJid: BOB.pn, id: 'P1', fromMe: true },
+      message: proto.Message.fromObject({ imageMessage: { mediaKey: Buffer.from([1, 2, 3]), caption: 'x' } }),
+      messageTimestamp: 1_719_662_400,
+      status: proto.WebMessageInfo.Status.PENDING,
+    };
+    const raw = rawOf(plainPayload as unknown as WAMessage)!;
+    const back = revive(raw);
+    expect([...back.message!.imageMessage!.mediaKey!]).toEqual([1, 2, 3]);
+    expect(back.status).toBe(proto.WebMessageInfo.Status.PENDING);
+    expect(back.key).toMatchObject({ remoteJid: BOB.pn, id: 'P1', fromMe: true });
   });
 });
