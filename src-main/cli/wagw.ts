@@ -16,7 +16,9 @@ import { DEFAULT_HOST, DEFAULT_PORT, defaultConfig, defaultDataDir, type Gateway
 import { createGateway, DB_FILE, StartupError } from '../gateway/create-gateway.js';
 import { openStore } from '../store/index.js';
 import { ulid } from 'ulid';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export class UsageError extends Error {}
 
@@ -74,6 +76,12 @@ function integer(name: string, raw: string | undefined, min: number, max: number
   return Number(raw);
 }
 
+/** The UI built in this checkout (npm start / npm test build it), if there is one. */
+function builtRendererDir(): string | null {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../out/renderer');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function serveConfig(args: string[]): GatewayConfig {
@@ -100,7 +108,7 @@ export function serveConfig(args: string[]): GatewayConfig {
     host: values.host ?? DEFAULT_HOST,
     port: integer('port', values.port, 0, 65535) ?? DEFAULT_PORT,
     logLevel: logLevel as GatewayConfig['logLevel'],
-    rendererDir: values['renderer-dir'] ? resolve(values['renderer-dir']) : null,
+    rendererDir: values['renderer-dir'] ? resolve(values['renderer-dir']) : builtRendererDir(),
     sandbox: sandboxWanted
       ? {
           ensureSession: values.sandbox === true,
@@ -125,8 +133,8 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   io.out(`API docs:   ${info.apiBase}/docs`);
   io.out(`Data dir:   ${info.dataDir}`);
   if (config.sandbox?.ensureSession) io.out(`Sandbox:    on (a simulated WhatsApp account; seed ${config.sandbox.seed})`);
-  if (config.rendererDir) io.out(`Open the UI (one-time login link, valid 10 minutes):\n  ${gateway.createLoginLink()}`);
-  else io.out(`Login link for a browser UI: ${gateway.createLoginLink()}`);
+  if (!config.rendererDir) io.out('UI:         not built in this checkout yet (npm start builds it); the API works without it.');
+  io.out(`Open the UI (one-time login link, valid 10 minutes):\n  ${gateway.createLoginLink()}`);
   io.out('Press Ctrl+C to stop.');
   await new Promise<void>((resolveStop) => {
     const onSignal = (signal: NodeJS.Signals) => {
