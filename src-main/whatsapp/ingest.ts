@@ -906,6 +906,8 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     const messages = Array.isArray(data.messages) ? data.messages : [];
     const stats = b.stats;
     const ctx = b.s.ctx;
+    // Edits and revokes inside history apply to their targets once the chunk's messages are stored.
+    let actions: { m: WAMessage; action: ProtocolAction }[] | null = null;
     // Map and write one message at a time: a record dies young (measured: holding a chunk's records to
     // write them grouped by chat costs more in garbage collection than the index locality it buys).
     for (const m of messages) {
@@ -914,7 +916,9 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
         if (key && (key.remoteJidAlt || key.participantAlt)) harvestKey(b, key);
         const rec = mapMessage(m, ctx);
         if (!rec) {
-          stats.skipped++;
+          const action = protocolAction(m);
+          if (action) (actions ??= []).push({ m, action });
+          else stats.skipped++;
           continue;
         }
         storeHistory(b, rec);
@@ -926,6 +930,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
         warn(b, 'messaging-history.set', err);
       }
     }
+    if (actions) for (const { m, action } of actions) guard(b, 'messaging-history.set', () => applyProtocol(b, m, action));
     flushTouches(b);
     guard(b, 'messaging-history.set', () => {
       const p = data.progress;
@@ -940,7 +945,11 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
 
   function historyStatus(b: Batch, data: BaileysEventMap['messaging-history.status']): void {
     if (!data || typeof data !== 'object') return;
-    if (data.status === 'complete') setSync(b, 'complete', 100);
+    // Baileys reports the INITIAL_BOOTSTRAP part complete before the recent history even starts: that is
+    // not the end of the sync, and the progress bar must not jump to 100 and back.
+    if (data.status === 'complete' && data.syncType !== proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP) {
+      setSync(b, 'complete', 100);
+    }
     else if (data.status === 'paused') setSync(b, 'paused', null);
   }
 

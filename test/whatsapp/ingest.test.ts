@@ -288,6 +288,13 @@ describe('ingestion scenarios', () => {
     expect(h.store.chats.exists(SID, CHANNEL)).toBe(false);
     expect(h.store.lidMappings.pnForLid(SID, CAROL.lid)).toBe(CAROL.pn);
 
+    // The bootstrap part's "complete" comes first in a real sync and is not the end of it.
+    h.ev.emit('messaging-history.status', {
+      syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
+      status: 'complete',
+      explicit: true,
+    });
+    expect(h.store.sessions.get(SID)).toMatchObject({ sync_state: 'syncing', sync_progress: 40 });
     h.ev.emit('messaging-history.status', {
       syncType: proto.HistorySync.HistorySyncType.RECENT,
       status: 'complete',
@@ -297,6 +304,30 @@ describe('ingestion scenarios', () => {
     expect(h.events('sync.progress').at(-1)?.payload).toEqual({ state: 'complete', progress: 100 });
     h.ev.emit('messaging-history.status', { syncType: proto.HistorySync.HistorySyncType.FULL, status: 'paused', explicit: false });
     expect(h.store.sessions.get(SID)).toMatchObject({ sync_state: 'paused', sync_progress: 100 });
+  });
+
+  it('applies edits and revokes that arrive inside a history chunk to their targets', () => {
+    h = harness();
+    const edited = { remoteJid: BOB.pn, fromMe: false, id: 'HE1' };
+    const revoked = { remoteJid: BOB.pn, fromMe: false, id: 'HE2' };
+    const stats = h.ingestor.applyHistory(SID, {
+      chats: [],
+      contacts: [],
+      messages: [
+        textMessage(edited, 'first draft', 1),
+        textMessage(revoked, 'oops', 2),
+        editOf(edited, 'HE1-EDIT', 'final text', 3),
+        revokeOf(revoked, 'HE2-REVOKE', 4),
+      ],
+      syncType: proto.HistorySync.HistorySyncType.RECENT,
+      progress: 50,
+      isLatest: false,
+      chunkOrder: 1,
+    });
+    expect(stats).toMatchObject({ inserted: 2, failed: 0 });
+    expect(h.message(BOB.pn, 'HE1')).toMatchObject({ body: 'final text', edited: true, deleted: false });
+    expect(h.message(BOB.pn, 'HE2')).toMatchObject({ body: 'oops', deleted: true });
+    expect(count(h.store, 'SELECT count(*) AS n FROM messages')).toBe(2);
   });
 
   it('never lowers ackLevel: late receipts and stale errors are ignored, a rise is announced', async () => {
