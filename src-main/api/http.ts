@@ -56,6 +56,33 @@ export function activityPosition(after: (string | number)[] | undefined): [numbe
   return [a, b];
 }
 
+/**
+ * One page of a keyset listing, newest first. Fetches one row more than asked to know whether another page
+ * exists (so the last page says nextCursor: null); the cursor names the last row returned and is bound to
+ * `listing`.
+ */
+export function keysetPage<Row, Key, Item>(
+  ctx: ApiContext,
+  cursors: CursorCodec,
+  listing: string,
+  spec: {
+    key: (after: (string | number)[] | undefined) => Key | undefined;
+    fetch: (limit: number, after: Key | undefined) => Row[];
+    position: (row: Row) => (string | number)[];
+    toItem: (row: Row) => Item;
+  },
+): { data: Item[]; nextCursor: string | null } {
+  const page = parsePage(ctx, cursors, listing);
+  const rows = spec.fetch(page.limit + 1, spec.key(page.after));
+  const more = rows.length > page.limit;
+  if (more) rows.length = page.limit;
+  const last = rows[rows.length - 1];
+  return {
+    data: rows.map(spec.toItem),
+    nextCursor: more && last !== undefined ? cursors.encode(listing, spec.position(last)) : null,
+  };
+}
+
 /** Parses the JSON body with a schema; failures list the offending fields. */
 export function parseBody<T extends z.ZodType>(ctx: ApiContext, schema: T, status: 400 | 422 = 400): z.infer<T> {
   const raw = readJson(ctx);

@@ -3,11 +3,11 @@ import { NotFoundError, NotImplementedError, ValidationError } from '../../core/
 import { isChannelJid } from '../../core/jid.js';
 import { rowToChannel } from '../../store/repositories/channels.js';
 import { requireCapability } from '../middleware/auth.js';
-import { activityPosition, noContent, parseBody, parsePage, sessionOf } from '../http.js';
+import { keysetPage, noContent, parseBody, sessionOf } from '../http.js';
 import { listOf, ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { CreateChannelBody, CreatedChannelSchema, ListQuery } from '../schemas.js';
-import { messagePage } from './chats.js';
+import { activityKey, messagePage } from './chats.js';
 
 const PARAMS = {
   session: 'The session id. Another organization\'s session is not found.',
@@ -31,21 +31,12 @@ export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
     handler(ctx) {
       const p = requireCapability(ctx, 'read');
       const s = sessionOf(ctx, sessions, p.organizationId);
-      const listing = `channels:${s.id}`;
-      const page = parsePage(ctx, deps.cursors, listing);
-      const after = activityPosition(page.after);
-      const rows = store.channels.page(
-        s.id,
-        page.limit + 1,
-        after ? { lastMessageAt: after[0], jid: after[1] } : undefined,
-      );
-      const more = rows.length > page.limit;
-      if (more) rows.pop();
-      const last = rows[rows.length - 1];
-      ctx.body = {
-        data: rows.map(rowToChannel),
-        nextCursor: more && last ? deps.cursors.encode(listing, [last.last_message_at, last.jid]) : null,
-      };
+      ctx.body = keysetPage(ctx, deps.cursors, `channels:${s.id}`, {
+        key: activityKey,
+        fetch: (limit, after) => store.channels.page(s.id, limit, after),
+        position: (row) => [row.last_message_at, row.jid],
+        toItem: rowToChannel,
+      });
     },
   });
 

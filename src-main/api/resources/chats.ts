@@ -5,7 +5,7 @@ import type { Message } from '../../core/types.js';
 import type { PresenceState } from '../../core/whatsapp-port.js';
 import { rowToMessage } from '../../store/repositories/messages.js';
 import { requireCapability } from '../middleware/auth.js';
-import { activityPosition, noContent, numericPosition, parseBody, parsePage, sessionOf } from '../http.js';
+import { activityPosition, keysetPage, noContent, numericPosition, parseBody, sessionOf } from '../http.js';
 import { listOf, ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { ChatListQuery, ListQuery, PresenceBody } from '../schemas.js';
@@ -23,23 +23,21 @@ export function messagePage(
   sessionId: string,
   chatJid: string,
 ): { data: Message[]; nextCursor: string | null } {
-  const listing = `messages:${sessionId}:${chatJid}`;
-  const page = parsePage(ctx, deps.cursors, listing);
-  const after = numericPosition(page.after);
-  // One extra row tells whether another page exists, so the last page says nextCursor: null.
-  const rows = deps.store.messages.page(
-    sessionId,
-    chatJid,
-    page.limit + 1,
-    after ? { timestamp: after[0], pk: after[1] } : undefined,
-  );
-  const more = rows.length > page.limit;
-  if (more) rows.pop();
-  const last = rows[rows.length - 1];
-  return {
-    data: rows.map(rowToMessage),
-    nextCursor: more && last ? deps.cursors.encode(listing, [last.timestamp, last.pk]) : null,
-  };
+  return keysetPage(ctx, deps.cursors, `messages:${sessionId}:${chatJid}`, {
+    key: (after) => {
+      const p = numericPosition(after);
+      return p ? { timestamp: p[0], pk: p[1] } : undefined;
+    },
+    fetch: (limit, after) => deps.store.messages.page(sessionId, chatJid, limit, after),
+    position: (row) => [row.timestamp, row.pk],
+    toItem: rowToMessage,
+  });
+}
+
+/** Decodes a (lastMessageAt, jid) position of the chat and channel lists. */
+export function activityKey(after: (string | number)[] | undefined): { lastMessageAt: number; jid: string } | undefined {
+  const p = activityPosition(after);
+  return p ? { lastMessageAt: p[0], jid: p[1] } : undefined;
 }
 
 export function registerChatRoutes(api: ApiRegistry, deps: ApiDeps): void {
@@ -75,22 +73,12 @@ export function registerChatRoutes(api: ApiRegistry, deps: ApiDeps): void {
       const p = requireCapability(ctx, 'read');
       const s = sessionOf(ctx, sessions, p.organizationId);
       const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim().slice(0, 100) : '';
-      const listing = `chats:${s.id}:${q}`;
-      const page = parsePage(ctx, deps.cursors, listing);
-      const after = activityPosition(page.after);
-      const { rows, chats } = store.chats.page(
-        s.id,
-        page.limit + 1,
-        after ? { lastMessageAt: after[0], jid: after[1] } : undefined,
-        q || undefined,
-      );
-      const more = rows.length > page.limit;
-      if (more) chats.pop();
-      const last = more ? rows[page.limit - 1] : undefined;
-      ctx.body = {
-        data: chats,
-        nextCursor: last ? deps.cursors.encode(listing, [last.last_message_at, last.jid]) : null,
-      };
+      ctx.body = keysetPage(ctx, deps.cursors, `chats:${s.id}:${q}`, {
+        key: activityKey,
+        fetch: (limit, after) => store.chats.page(s.id, limit, after, q || undefined),
+        position: (row) => [row.last_message_at, row.jid],
+        toItem: store.chats.toChat,
+      });
     },
   });
 

@@ -129,11 +129,10 @@ export function createChatsRepository(db: Db) {
       });
     },
     /** Newest activity first. `query` filters by name or JID substring (case-insensitive for ASCII). */
-    page(sessionId: string, limit: number, after?: ChatKey, query?: string): { rows: ChatRow[]; chats: Chat[] } {
-      let rows: ChatRow[];
+    page(sessionId: string, limit: number, after?: ChatKey, query?: string): ChatRow[] {
       if (query) {
         const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        rows = search.all(
+        return search.all(
           sessionId,
           like,
           like,
@@ -141,13 +140,13 @@ export function createChatsRepository(db: Db) {
           after?.jid ?? '\uffff',
           limit,
         ) as ChatRow[];
-      } else {
-        rows = (
-          after ? nextPage.all(sessionId, after.lastMessageAt, after.jid, limit) : firstPage.all(sessionId, limit)
-        ) as ChatRow[];
       }
-      return { rows, chats: rows.map(toChat) };
+      return (
+        after ? nextPage.all(sessionId, after.lastMessageAt, after.jid, limit) : firstPage.all(sessionId, limit)
+      ) as ChatRow[];
     },
+    /** The API's Chat for a row, with its newest message as the preview. */
+    toChat,
     /** Local delete: the chat row and all its stored messages, atomically. False if no such chat. */
     delete(sessionId: string, jid: string): boolean {
       return deleteTx(sessionId, jid);
