@@ -12,12 +12,15 @@ export interface ListEntry {
   lastMessageAt: number | null;
 }
 
-/** Newest activity first; never-active entries last, then by JID so the order is total. */
+/**
+ * Newest activity first; never-active entries last; ties by JID descending so the order is total and the same
+ * as the API's keyset (last_message_at DESC, jid DESC): merged pages show exactly what the API pages say.
+ */
 export function compareByActivity(a: ListEntry, b: ListEntry): number {
   const at = a.lastMessageAt ?? -Infinity;
   const bt = b.lastMessageAt ?? -Infinity;
   if (at !== bt) return bt > at ? 1 : -1;
-  return a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0;
+  return a.jid > b.jid ? -1 : a.jid < b.jid ? 1 : 0;
 }
 
 /** Merges a page into the list (same JID: the incoming copy wins) and re-sorts. */

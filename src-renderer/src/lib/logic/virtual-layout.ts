@@ -156,10 +156,25 @@ export class VirtualLayout {
     return { start: Math.max(0, start), end: Math.min(n, end) };
   }
 
-  /** The anchor describing the current scroll position, or null for an empty list. */
-  anchorAt(scrollTop: number): ScrollAnchor | null {
+  /**
+   * The anchor describing the current scroll position, or null for an empty list. `canAnchor(index)` may
+   * refuse items whose key does not stay with the content around it: a day separator keeps its key when older
+   * messages of the same day are prepended, so anchoring on it at the very top would not move the view down
+   * by the new page (the view would jump and keep loading pages). The next acceptable item is used instead,
+   * with a negative delta when it starts below the viewport top.
+   */
+  anchorAt(scrollTop: number, canAnchor?: (index: number) => boolean): ScrollAnchor | null {
     if (this.keys.length === 0) return null;
-    const index = this.indexAtOffset(scrollTop);
+    let index = this.indexAtOffset(scrollTop);
+    if (canAnchor) {
+      // Refused items are rare and never adjacent in practice; a short search keeps scroll handling cheap.
+      for (let probe = index, limit = Math.min(this.keys.length, index + 16); probe < limit; probe++) {
+        if (canAnchor(probe)) {
+          index = probe;
+          break;
+        }
+      }
+    }
     const key = this.keys[index]!;
     return { key, delta: scrollTop - this.offsetOf(index) };
   }
