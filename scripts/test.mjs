@@ -37,6 +37,8 @@ if (!existsSync(chromium)) {
 const bin = (name) => `node_modules/.bin/${name}`;
 if (args.length === 0) {
   run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  run('typecheck e2e', bin('tsc'), ['-p', 'test/e2e/tsconfig.json', '--noEmit']);
+  run('typecheck UI', bin('tsc'), ['-p', 'src-renderer/tsconfig.json', '--noEmit']);
   run('lint', bin('eslint'), ['src-main', 'test', 'scripts']);
 }
 if (!env.WAGW_SKIP_BROWSER) run('build UI', bin('vite'), ['build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
