@@ -19,6 +19,38 @@ const REVIEWED: { issue: string; file: string; sample: RegExp; reason: string }[
   },
 ];
 
+/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines (code samples do). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
 function electronVersion(): string {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> };
   return pkg.devDependencies.electron!.replace(/^[^\d]*/, '');
@@ -37,10 +69,10 @@ describe('electronegativity', () => {
         { encoding: 'utf8', timeout: 120_000 },
       );
       expect(res.status, res.stderr + res.stdout).toBe(0);
-      const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1);
-      const findings = rows.map((line) => {
-        const [issue, severity, , file, location] = line.split(',');
-        return { issue: issue!, severity: severity!.replace(/"/g, ''), file: file!.replace(/"/g, ''), location, line };
+      const rows = parseCsv(readFileSync(out, 'utf8')).slice(1);
+      const findings = rows.map((fields) => {
+        const [issue = '', severity = '', , file = '', location = ''] = fields;
+        return { issue: issue.trim(), severity: severity.trim(), file: file.trim(), location, line: fields.join(',') };
       });
       const serious = findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM');
       const unreviewed = serious.filter((f) => !REVIEWED.some((r) => r.issue === f.issue && r.file === f.file && r.sample.test(f.line)));
