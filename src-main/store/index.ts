@@ -2,6 +2,7 @@
  * The store: repositories over one better-sqlite3 connection. Statements are prepared once, when
  * the store is created; multi-statement work runs in synchronous transactions (store.transaction).
  */
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database.js';
 import { createApiKeysRepository } from './repositories/api-keys.js';
 import { createAuthStateRepository } from './repositories/auth-state.js';
@@ -18,7 +19,13 @@ import { createSigningKeysRepository } from './repositories/signing-keys.js';
 
 export type Store = ReturnType<typeof createStore>;
 
-export function createStore(db: Db) {
+export interface CreateStoreOptions {
+  /** Background WAL checkpoints for this connection (see checkpointer.ts); stopped by close(). */
+  checkpointer?: Checkpointer | undefined;
+}
+
+export function createStore(db: Db, options: CreateStoreOptions = {}) {
+  const checkpointer = options.checkpointer;
   return {
     db,
     meta: createMetaRepository(db),
@@ -37,7 +44,12 @@ export function createStore(db: Db) {
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },
+    /** True while WAL checkpoints run on a worker thread (openStore on a file), false otherwise. */
+    backgroundCheckpoints(): boolean {
+      return checkpointer?.running() ?? false;
+    },
     close(): void {
+      checkpointer?.stop();
       if (db.open) {
         try {
           db.pragma('wal_checkpoint(TRUNCATE)');
@@ -50,8 +62,18 @@ export function createStore(db: Db) {
   };
 }
 
-export function openStore(file: string, options: OpenDatabaseOptions = {}): Store {
-  return createStore(openDatabase(file, options));
+export interface OpenStoreOptions extends OpenDatabaseOptions {
+  /** Run WAL checkpoints on a worker thread (default true for a writable file database). */
+  backgroundCheckpoints?: boolean;
+}
+
+export function openStore(file: string, options: OpenStoreOptions = {}): Store {
+  const db = openDatabase(file, options);
+  const wanted = options.backgroundCheckpoints ?? true;
+  const onDisk = file !== ':memory:' && file !== '' && !file.startsWith('file::memory:');
+  const checkpointer =
+    wanted && onDisk && !options.readonly ? startCheckpointer(db, file, { nativeBinding: options.nativeBinding }) : undefined;
+  return createStore(db, { checkpointer });
 }
 
 export type { Db } from './database.js';

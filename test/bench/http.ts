@@ -1,0 +1,102 @@
+/**
+ * Benchmark 3, HTTP throughput: requests/s of list-messages (limit 50, API key) on the gateway, against a bare
+ * node:http server returning the same bytes from memory. Both servers run in child processes; autocannon
+ * (50 connections) runs here, so load generator and server never share an event loop. Rounds alternate
+ * gateway and reference; the best round of each counts (the machine is shared: the best round is the one
+ * least disturbed by others).
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchArgs, figure, finish, httpGet, log, nextMessage, repoPath, spawnTs, stopChild } from './common.js';
+import { readFixture } from './fixture.js';
+
+const BENCH = 'http';
+const args = benchArgs();
+if (!args.fixture) throw new Error('http needs --fixture DIR (built by run.ts)');
+const meta = readFixture(args.fixture);
+const duration = args.quick ? 3 : 10;
+const rounds = args.quick ? 1 : 2;
+const connections = 50;
+const path = `/api/v1/sessions/${meta.sessionId}/chats/${encodeURIComponent(meta.chatJid)}/messages?limit=50`;
+const headers = { 'x-api-key': meta.apiKey };
+
+const tmp = mkdtempSync(join(tmpdir(), 'wagw-bench-http-'));
+const gateway = spawnTs(repoPath('test/bench/server-gateway.ts'), ['--data-dir', meta.dataDir]);
+let raw: ReturnType<typeof spawnTs> | undefined;
+try {
+  const { port: gatewayPort } = await nextMessage<{ port: number }>(gateway, 'ready', 120_000);
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}${path}`;
+  const sample = await httpGet(gatewayUrl, headers, false);
+  const parsed = JSON.parse(sample.body.toString('utf8')) as { data?: unknown[] };
+  if (sample.status !== 200 || parsed.data?.length !== 50) throw new Error(`list-messages answered ${sample.status}: ${sample.body.toString('utf8').slice(0, 300)}`);
+  const bodyFile = join(tmp, 'body.json');
+  writeFileSync(bodyFile, sample.body);
+  const contentType = String(sample.headers['content-type'] ?? 'application/json; charset=utf-8');
+  raw = spawnTs(repoPath('test/bench/server-raw.ts'), ['--body', bodyFile, '--content-type', contentType]);
+  const { port: rawPort } = await nextMessage<{ port: number }>(raw, 'ready', 60_000);
+  const rawUrl = `http://127.0.0.1:${rawPort}${path}`;
+  log(BENCH, `response ${sample.body.length} bytes; ${rounds} round(s) of ${duration} s at ${connections} connections`);
+
+  const load = async (url: string, seconds: number) => {
+    const r = await autocannon({ url, connections, duration: seconds, headers });
+    if (r.errors || r.timeouts || r.non2xx) throw new Error(`${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
+    return r;
+  };
+  await load(gatewayUrl, 2);
+  await load(rawUrl, 2);
+  const gatewayRuns: Awaited<ReturnType<typeof load>>[] = [];
+  const rawRuns: Awaited<ReturnType<typeof load>>[] = [];
+  for (let r = 0; r < rounds; r++) {
+    gatewayRuns.push(await load(gatewayUrl, duration));
+    rawRuns.push(await load(rawUrl, duration));
+    log(BENCH, `round ${r + 1}: gateway ${gatewayRuns[r]!.requests.average} req/s, raw ${rawRuns[r]!.requests.average} req/s`);
+  }
+  const best = (runs: typeof gatewayRuns) => runs.reduce((a, b) => (b.requests.average > a.requests.average ? b : a));
+
+  // Context for the analysis: the gateway's /healthz (no auth, no database, a 15-byte body) against a bare server
+  // returning the same bytes - what the HTTP framework alone costs on this machine.
+  const health = await httpGet(`http://127.0.0.1:${gatewayPort}/healthz`, {}, false);
+  const healthFile = join(tmp, 'healthz.json');
+  writeFileSync(healthFile, health.body);
+  const rawHealth = spawnTs(repoPath('test/bench/server-raw.ts'), ['--body', healthFile, '--content-type', String(health.headers['content-type'])]);
+  let healthRatio = NaN;
+  let healthRuns: { gateway: number; raw: number } = { gateway: NaN, raw: NaN };
+  try {
+    const { port: rawHealthPort } = await nextMessage<{ port: number }>(rawHealth, 'ready', 60_000);
+    const healthSeconds = args.quick ? 2 : 5;
+    const g1 = await load(`http://127.0.0.1:${gatewayPort}/healthz`, healthSeconds);
+    const r1 = await load(`http://127.0.0.1:${rawHealthPort}/healthz`, healthSeconds);
+    healthRuns = { gateway: g1.requests.average, raw: r1.requests.average };
+    healthRatio = g1.requests.average / r1.requests.average;
+    log(BENCH, `healthz: gateway ${g1.requests.average} req/s, bare ${r1.requests.average} req/s`);
+  } finally {
+    await stopChild(rawHealth);
+  }
+  const g = best(gatewayRuns);
+  const w = best(rawRuns);
+  finish(args, {
+    bench: BENCH,
+    figures: [
+      figure('http.gateway.requests_per_s', g.requests.average, 'req/s', null, `list-messages (limit 50, API key), ${connections} connections`),
+      figure('http.gateway.latency_p99', g.latency.p99, 'ms', null, 'list-messages latency p99 under that load'),
+      figure('http.raw.requests_per_s', w.requests.average, 'req/s', null, 'bare node:http, same bytes from memory'),
+      figure('http.gateway_over_raw', g.requests.average / w.requests.average, 'x', { op: '>=', value: 0.5 }, 'gateway / bare node:http'),
+      figure('http.healthz_over_raw', healthRatio, 'x', null, 'context: gateway /healthz (no auth, no DB) / bare node:http'),
+    ],
+    details: {
+      duration,
+      rounds,
+      connections,
+      responseBytes: sample.body.length,
+      healthz: healthRuns,
+      gateway: gatewayRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total })),
+      raw: rawRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total })),
+    },
+  });
+} finally {
+  await stopChild(gateway);
+  if (raw) await stopChild(raw);
+  rmSync(tmp, { recursive: true, force: true });
+}
