@@ -157,8 +157,24 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       let port = config.port;
       const origin = () => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
       const wildcard = config.host === '0.0.0.0' || config.host === '::';
-      const allowedHosts = () => loopbackHosts(port, wildcard || config.host === '127.0.0.1' ? [] : [`${config.host}:${port}`]);
-      const allowedOrigins = () => [...allowedHosts().map((h) => `http://${h}`), ...config.extraOrigins.map((o) => o.toLowerCase())];
+      // Computed once the port is known (port 0 resolves at listen), not on every request.
+      let hostsFor = -1;
+      let hosts: string[] = [];
+      let origins: string[] = [];
+      const refreshAllowed = () => {
+        if (hostsFor === port) return;
+        hosts = loopbackHosts(port, wildcard || config.host === '127.0.0.1' ? [] : [`${config.host}:${port}`]);
+        origins = [...hosts.map((h) => `http://${h}`), ...config.extraOrigins.map((o) => o.toLowerCase())];
+        hostsFor = port;
+      };
+      const allowedHosts = () => {
+        refreshAllowed();
+        return hosts;
+      };
+      const allowedOrigins = () => {
+        refreshAllowed();
+        return origins;
+      };
 
       const api = createApi(
         {

@@ -27,6 +27,8 @@ export const SAFETY_AUTOCHECKPOINT_PAGES = 16_384;
 export const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
 const CHECK_MS = 100;
 const IDLE_MS = 1_000;
+/** How long stop() waits for the worker to close its connection. */
+const STOP_WAIT_MS = 2_000;
 
 const WORKER_SOURCE = `
 'use strict';
@@ -50,11 +52,15 @@ function run() {
   }
   timer = setTimeout(run, frames > 0 ? ${CHECK_MS} : ${IDLE_MS});
 }
+const closed = new Int32Array(workerData.closed);
 parentPort.on('message', (m) => {
   if (m === 'stop') {
     stopped = true;
     if (timer) clearTimeout(timer);
     try { db.close(); } catch (e) {}
+    // Tell the main thread, which waits for this in stop(): after it, no file of the database is touched.
+    Atomics.store(closed, 0, 1);
+    Atomics.notify(closed, 0);
     parentPort.close();
   }
 });
@@ -65,7 +71,7 @@ timer = setTimeout(run, ${CHECK_MS});
 export interface Checkpointer {
   /** True while the worker runs (false after a failure or stop). */
   running(): boolean;
-  /** Stops the worker; its connection closes on its own thread shortly after. Idempotent. */
+  /** Stops the worker and waits (at most 2 s) until its connection is closed. Idempotent. */
   stop(): void;
 }
 
@@ -79,6 +85,8 @@ export interface CheckpointerOptions {
 export function startCheckpointer(db: Db, file: string, options: CheckpointerOptions = {}): Checkpointer {
   let worker: Worker | null = null;
   let alive = false;
+  // Set to 1 by the worker once its connection is closed (stop() waits for it).
+  const closedFlag = new Int32Array(new SharedArrayBuffer(4));
   let failed = false;
   const fallBack = (err: unknown) => {
     if (failed) return;
@@ -94,7 +102,10 @@ export function startCheckpointer(db: Db, file: string, options: CheckpointerOpt
   };
   try {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file, nativeBinding: options.nativeBinding ?? null } });
+    worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, file, nativeBinding: options.nativeBinding ?? null, closed: closedFlag.buffer },
+    });
     alive = true;
     db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
     worker.unref(); // never keeps a process (CLI, tests) alive
@@ -119,6 +130,10 @@ export function startCheckpointer(db: Db, file: string, options: CheckpointerOpt
         // closing anyway
       }
       w.postMessage('stop');
+      // Wait (bounded) until the worker's connection is closed, so that when close() returns nothing touches
+      // the database files any more: the caller may delete or copy them at once. A worker that already died
+      // never answers; the timeout covers it.
+      if (!failed) Atomics.wait(closedFlag, 0, 0, STOP_WAIT_MS);
     },
   };
 }

@@ -27,7 +27,7 @@ import type { EventPublisher, GatewayEvent, RealtimeEventName } from '../core/ev
 import { ackStatus, type Message, type MessageRecord, type SyncState } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { ChatPatch } from '../store/repositories/chats.js';
-import { rowToMessage, type MessageRow } from '../store/repositories/messages.js';
+import { messageStatusPayload, rowToMessage, type MessageRow } from '../store/repositories/messages.js';
 import type { Ingestor } from './ingest-port.js';
 import {
   canonicalChatJid,
@@ -374,21 +374,10 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     }
   }
 
-  function statusPayload(row: MessageRow): Record<string, unknown> {
-    return {
-      waMessageId: row.wa_message_id,
-      chatJid: row.chat_jid,
-      ackLevel: row.ack_level,
-      status: ackStatus(row.ack_level),
-      error: row.error,
-      edited: row.edited === 1,
-      deleted: row.deleted === 1,
-    };
-  }
 
   function emitStatus(b: Batch, pk: number): void {
     const row = messageByPk.get(pk) as MessageRow | undefined;
-    if (row) emit(b, 'message.status', statusPayload(row));
+    if (row) emit(b, 'message.status', messageStatusPayload(row));
   }
 
   // ---------------------------------------------------------------------------------------------------

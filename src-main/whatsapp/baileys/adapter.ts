@@ -49,7 +49,7 @@ import type {
 } from '../../core/whatsapp-port.js';
 import { PRESENCE_STATES } from '../../core/whatsapp-port.js';
 import type { Store } from '../../store/index.js';
-import { rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
+import { messageStatusPayload, rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
 import type { Ingestor } from '../ingest-port.js';
 import type { SocketFactory, SocketLike } from '../socket.js';
 import { createSqliteAuthState, reviveAuthValue, serialiseAuthValue, type SqliteAuthState } from './auth-state.js';
@@ -467,7 +467,7 @@ class BaileysClient implements WhatsAppClient {
       try {
         this.store.messages.setError(pk, err.message);
         const failed = this.store.messages.find(this.sessionId, chatJid, waMessageId);
-        if (failed) this.publish('message.status', statusPayload(failed));
+        if (failed) this.publish('message.status', messageStatusPayload(failed));
       } catch (storeErr) {
         this.log.error({ err: storeErr }, 'could not record the send error');
       }
@@ -583,18 +583,6 @@ class BaileysClient implements WhatsAppClient {
 
 // ---- helpers (exported for tests and for the sandbox) ---------------------------------------------------------
 
-/** The 'message.status' payload, the same shape ingestion publishes. */
-function statusPayload(row: MessageRow): Record<string, unknown> {
-  return {
-    waMessageId: row.wa_message_id,
-    chatJid: row.chat_jid,
-    ackLevel: row.ack_level,
-    status: ackStatus(row.ack_level),
-    error: row.error,
-    edited: row.edited === 1,
-    deleted: row.deleted === 1,
-  };
-}
 
 /** Our account as the API shows it: phone JID without device, LID without device, phone digits. */
 export function accountIdentity(user: Contact | null | undefined): AccountIdentity | null {
