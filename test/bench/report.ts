@@ -58,9 +58,8 @@ ratio 0.27 -> ${num(get(d, 'oursMs') ? (Math.min(...(get(d, 'rawMs') as number[]
    \`... WHERE session_id = ? AND wa_message_id = ? LIMIT 1\` (ingest.ts \`existingById\`, messages.ts \`findById\`/\`raw\`)
    would then pick the row by chat order instead of pk order when one id exists in two chats: those queries need
    \`ORDER BY pk\` first. It speeds the reference as much as ingestion, so it raises msg/s, not this ratio.
-2. *src-main/gateway/realtime.ts, \`publish\` (lead):* \`id: evt_\${ulid()}\` -> a module-level \`monotonicFactory()\` from
-   \`ulid\`: 32 us -> 0.4 us per event (measured), strictly increasing ids; -0.2 s per 200,000-message sync and 3 % of a
-   core at 1,000 live msg/s.
+2. *Applied since:* realtime event ids from a module-level \`monotonicFactory()\` instead of \`ulid()\` (src-main/gateway/realtime.ts):
+   32 us -> 0.4 us per event (measured), strictly increasing ids.
 3. *src-main/whatsapp/ingest.ts (ingest owner):* nothing large left in JS: the mapper is ${num(get(d, 'usPerMessage.mapper'), 1)} us/message
    of ${num(get(d, 'usPerMessage.ours'), 1)} us. The remaining gap to 0.5 is the per-chunk commit above, inherent to one
    transaction per chunk with random-id indexes.`,
@@ -78,11 +77,13 @@ socket writes, \`JSON.stringify\` in Koa's respond, GC, auth.
 reads the two columns the query already fixes (session_id, chat_jid): a 51-row page 320-380 us -> 140-160 us; list-messages
 went from ~1,090 to ~1,450 req/s in the same setup.
 
-**Proposed (lead, src-main/api):** (1) \`middleware/auth.ts\`: remember \`hash(key) -> principal\` for a few seconds (drop it on
-revoke) - saves ~35 us/request; (2) \`middleware/host-guard.ts\`: \`allowedHosts()\` builds a fresh array on every request -
-memoise per port; (3) \`resources/chats.ts\` \`messagePage\`: keep the serialised JSON of recent pages keyed by
+**Applied since:** \`allowedHosts()\` is computed once per port instead of per request (create-gateway.ts).
+**Not applied, and why:** (1) \`middleware/auth.ts\`: remembering \`hash(key) -> principal\` for a few seconds would save
+~35 us/request but lets a key revoked from another process (\`wagw keys revoke\`) keep working for that long; (2)
+\`resources/chats.ts\` \`messagePage\`: keep the serialised JSON of recent pages keyed by
 (listing, cursor, limit) and valid while the connection's \`total_changes()\` and \`PRAGMA data_version\` are unchanged -
-the only change that brings a repeated page near the reference, since the SQLite read (~140 us) alone exceeds the
+the only change that would bring a repeated page near the reference; it would make this benchmark (one page
+requested over and over) unrepresentative of real use, where pages differ, so it was not done. Since the SQLite read (~140 us) alone exceeds the
 reference's whole request (~${num(1e6 / Math.max(...((get(d, 'raw') as { rps: number }[] | undefined) ?? [{ rps: NaN }]).map((r) => r.rps)))} us of one core at its best round). Without a cache, 0.5 is out of reach for a
 26 KB page served from SQLite through Koa on this machine.`,
   },
