@@ -18,10 +18,9 @@ import { createFailureLimiter } from '../auth/rate-limit.js';
 import { createCursorCodec } from '../core/cursor.js';
 import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import { openStore, type Store } from '../store/index.js';
-import { createBaileysClientFactory } from '../whatsapp/baileys/adapter.js';
-import { createRealSocketFactory, forgetSessionSocketCaches } from '../whatsapp/baileys/real-socket.js';
-import { createIngestor } from '../whatsapp/ingest.js';
-import { createSandbox, type SandboxController } from '../whatsapp/sandbox/index.js';
+import type { SandboxController } from '../whatsapp/sandbox/index.js';
+import { lazyFactory } from './lazy-client.js';
+import type { WhatsAppRuntime } from './whatsapp-runtime.js';
 import type { GatewayConfig } from './config.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime.js';
 import { createSessionManager, type SessionManager } from './session-manager.js';
@@ -43,9 +42,10 @@ export interface RunningGateway {
   store: Store;
   sessions: SessionManager;
   realtime: RealtimeHub;
-  sandbox: SandboxController;
   server: Server;
   api: GatewayApi;
+  /** The WhatsApp side, loaded after the server listens. */
+  whatsapp: Promise<WhatsAppRuntime>;
   info: GatewayInfo;
   organizationId: string;
 }
@@ -58,6 +58,14 @@ function prepareDataDir(dir: string): void {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new StartupError(`data directory ${dir} is not usable (${code}): choose another with --data-dir`);
   }
+}
+
+/** The sandbox session `serve --sandbox` wants: the existing one, or a new one; started either way. */
+function ensureSandboxSession(store: Store, sessions: SessionManager, organizationId: string): string {
+  const existing = store.sessions.listByOrg(organizationId).find((s) => s.sandbox === 1);
+  const id = existing ? existing.id : sessions.create({ organizationId, sandbox: true, start: false, label: 'Sandbox' }).id;
+  if (!existing || existing.desired_running !== 1 || existing.wa_jid === null) sessions.start(organizationId, id);
+  return id;
 }
 
 /** Pairs a sandbox session as soon as its simulated socket shows a QR (gives up after 30 s). */
@@ -122,27 +130,20 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const tokens = await createTokenService({ store, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, external: config.externalJwt, now });
       const apiKeys = createApiKeyService({ store, now });
       const realtime = createRealtimeHub({ store, logger, now });
-      const ingestor = createIngestor({ store, publisher: realtime, logger, now });
-      const sandbox = createSandbox({
-        seed: config.sandbox?.seed ?? 1,
-        ratePerMinute: config.sandbox?.ratePerMinute ?? 3,
-        logger: logger.child({ sandbox: true }),
-        now,
+      // The WhatsApp side (Baileys, ingestion, sandbox) is imported once the server listens (see below):
+      // until then, clients made by the factories wait for it.
+      let resolveRuntime: (r: WhatsAppRuntime) => void = () => {};
+      let rejectRuntime: (e: unknown) => void = () => {};
+      const runtimeReady = new Promise<WhatsAppRuntime>((resolve, reject) => {
+        resolveRuntime = resolve;
+        rejectRuntime = reject;
       });
+      runtimeReady.catch(() => {});
+      let runtime: WhatsAppRuntime | undefined;
       const baileysFactory: WhatsAppClientFactory =
-        deps.baileysFactory ??
-        createBaileysClientFactory({ store, ingestor, logger, socketFactory: createRealSocketFactory(), sandbox: false, now, publisher: realtime });
+        deps.baileysFactory ?? lazyFactory(runtimeReady.then((r) => r.baileysFactory), false);
       const sandboxFactory: WhatsAppClientFactory =
-        deps.sandboxFactory ??
-        createBaileysClientFactory({
-          store,
-          ingestor,
-          logger: logger.child({ sandbox: true }),
-          socketFactory: sandbox.socketFactory,
-          sandbox: true,
-          now,
-          publisher: realtime,
-        });
+        deps.sandboxFactory ?? lazyFactory(runtimeReady.then((r) => r.sandboxFactory), true);
       const sessions = createSessionManager({
         store,
         publisher: realtime,
@@ -150,7 +151,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         baileysFactory,
         sandboxFactory,
         now,
-        onDeleted: forgetSessionSocketCaches,
+        onDeleted: (id) => void runtimeReady.then((r) => r.forgetSession(id)),
       });
       sessions.onSummary((s) => summaryListeners.forEach((l) => l(s)));
 
@@ -187,7 +188,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           cursors,
           publisher: realtime,
           realtime,
-          sandbox: { pair: (id) => sandbox.pair(id), state: (id) => sandbox.state(id) },
+          sandbox: {
+            pair: (id) => runtime?.sandbox.pair(id) ?? false,
+            state: (id) => runtime?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0 },
+          },
           logger,
           allowedHosts,
           allowedOrigins,
@@ -202,18 +206,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       port = await listen(server, config.host, config.port);
 
       const info: GatewayInfo = { url: origin(), apiBase: `${origin()}/api/v1`, host: config.host, port, dataDir: config.dataDir };
-      running = { store, sessions, realtime, sandbox, server, api, info, organizationId: org.id };
+      running = { store, sessions, realtime, server, api, info, organizationId: org.id, whatsapp: runtimeReady };
 
       sessions.resumeAll();
-      if (config.sandbox?.ensureSession) {
-        const existing = store.sessions.listByOrg(org.id).find((s) => s.sandbox === 1);
-        const id = existing
-          ? existing.id
-          : sessions.create({ organizationId: org.id, sandbox: true, start: false, label: 'Sandbox' }).id;
-        if (!existing || existing.desired_running !== 1 || existing.wa_jid === null) sessions.start(org.id, id);
-        // `serve --sandbox` is for trying the app with data at once: the simulated phone pairs by itself.
-        autoPairSandbox(sandbox, id, logger);
-      }
+      const sandboxSessionId = config.sandbox?.ensureSession ? ensureSandboxSession(store, sessions, org.id) : null;
+      // Now that HTTP answers, load the WhatsApp side (clients started above are waiting for it).
+      void import('./whatsapp-runtime.js')
+        .then((m) => {
+          runtime = m.createWhatsAppRuntime({ store, publisher: realtime, logger, now, sandbox: config.sandbox });
+          resolveRuntime(runtime);
+          if (sandboxSessionId) autoPairSandbox(runtime.sandbox, sandboxSessionId, logger);
+        })
+        .catch((err: unknown) => {
+          logger.error({ err }, 'could not load the WhatsApp modules; sessions cannot connect');
+          rejectRuntime(err);
+        });
       logger.info({ url: info.apiBase, dataDir: config.dataDir }, 'gateway listening');
       tokenMint = () => tokens.mint({ sub: ownerSubject, organizationId: org.id, role: 'owner' }, LOGIN_TOKEN_TTL_SECONDS);
       return info;
@@ -229,7 +236,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const r = running;
     stopping = (async () => {
       await r.sessions.stopAll();
-      r.sandbox.stop();
+      (await r.whatsapp.catch(() => undefined))?.sandbox.stop();
       r.realtime.close();
       await new Promise<void>((resolve) => {
         r.server.close(() => resolve());
