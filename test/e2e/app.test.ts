@@ -5,20 +5,16 @@
  * browser, and pairing a second sandbox session through the QR screen. Takes the docs screenshots on the way.
  */
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  E2E_HOOK_TIMEOUT,
-  E2E_TEST_TIMEOUT,
   announceSkip,
   byTestIdAttr,
-  launchBrowser,
+  E2E_TEST_TIMEOUT,
   longestChat,
   openInbox,
   screenshotDir,
-  startE2eGateway,
+  useE2eSuite,
   waitUntil,
-  type E2eBrowser,
-  type E2eGateway,
 } from './harness.js';
 
 const skip = announceSkip('desktop UI (app.test.ts)');
@@ -27,34 +23,17 @@ const skip = announceSkip('desktop UI (app.test.ts)');
 const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of 404/;
 
 describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
-  let gw: E2eGateway;
-  let b: E2eBrowser;
-
-  beforeAll(async () => {
-    gw = await startE2eGateway({ ratePerMinute: 0 });
-    b = await launchBrowser();
-  }, E2E_HOOK_TIMEOUT);
-
-  afterAll(async () => {
-    await b?.close();
-    await gw?.close();
-  }, E2E_HOOK_TIMEOUT);
-
-  afterEach(() => {
-    const errors = b?.pageErrors.filter((e) => !EXPECTED_CONSOLE.test(e)) ?? [];
-    b?.pageErrors.splice(0);
-    expect(errors, 'errors in the page').toEqual([]);
-  });
+  const suite = useE2eSuite({ ratePerMinute: 0, expectedErrors: EXPECTED_CONSOLE });
 
   async function chatsFromApi(): Promise<any[]> {
-    const res = await gw.api('GET', `/sessions/${gw.sessionId}/chats?limit=200`);
+    const res = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/chats?limit=200`);
     expect(res.status).toBe(200);
     return res.body.data;
   }
 
   it('logs in by the one-time link and lists chats with names, previews and unread badges', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
     await expect.poll(() => page.getByTestId('realtime-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('open');
 
     const chats = await chatsFromApi();
@@ -96,9 +75,9 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
   }, E2E_TEST_TIMEOUT);
 
   it('opens the long chat and scrolls back through older pages loaded by cursor', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
-    const long = longestChat(gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
+    const long = longestChat(suite.gw);
     expect(long.count).toBeGreaterThan(250);
 
     // What pages 2..4 hold, read through the API with the same page size as the UI (50).
@@ -106,7 +85,7 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     let cursor: string | null = null;
     for (let i = 0; i < 4; i++) {
       const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const res = await gw.api('GET', `/sessions/${gw.sessionId}/chats/${encodeURIComponent(long.jid)}/messages?limit=50${q}`);
+      const res = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/chats/${encodeURIComponent(long.jid)}/messages?limit=50${q}`);
       expect(res.status).toBe(200);
       pages.push(res.body.data);
       cursor = res.body.nextCursor;
@@ -152,9 +131,9 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
   }, E2E_TEST_TIMEOUT);
 
   it('opens a channel from the Channels tab and shows its posts', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
-    const channels = (await gw.api('GET', `/sessions/${gw.sessionId}/channels`)).body.data as any[];
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
+    const channels = (await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/channels`)).body.data as any[];
     expect(channels.length).toBeGreaterThan(0);
 
     await page.getByTestId('tab-channels').click();
@@ -170,7 +149,7 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     let chosen: any = null;
     let posts: any[] = [];
     for (const channel of channels) {
-      const res = await gw.api('GET', `/sessions/${gw.sessionId}/channels/${encodeURIComponent(channel.jid)}/messages?limit=50`);
+      const res = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/channels/${encodeURIComponent(channel.jid)}/messages?limit=50`);
       expect(res.status).toBe(200);
       if (res.body.data.length > 3) {
         chosen = channel;
@@ -191,14 +170,14 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
   }, E2E_TEST_TIMEOUT);
 
   it('deletes a chat locally after a confirmation that says so; the API then answers 404 for its messages', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
     const chats = await chatsFromApi();
-    const long = longestChat(gw);
+    const long = longestChat(suite.gw);
     // An older DM that no other test uses.
     const victim = [...chats].reverse().find((c) => c.type === 'dm' && c.jid !== long.jid)!;
-    const messagesPath = `/sessions/${gw.sessionId}/chats/${encodeURIComponent(victim.jid)}/messages`;
-    expect((await gw.api('GET', messagesPath)).status).toBe(200);
+    const messagesPath = `/sessions/${suite.gw.sessionId}/chats/${encodeURIComponent(victim.jid)}/messages`;
+    expect((await suite.gw.api('GET', messagesPath)).status).toBe(200);
 
     const item = page.locator(byTestIdAttr('chat-list-item', 'data-jid', victim.jid));
     await item.scrollIntoViewIfNeeded();
@@ -217,22 +196,22 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     await page.getByTestId('no-conversation').waitFor();
     expect(await page.getByTestId('toast').first().textContent()).toMatch(/Local copy of the chat deleted/);
 
-    const after = await gw.api('GET', messagesPath);
+    const after = await suite.gw.api('GET', messagesPath);
     expect(after.status).toBe(404);
     expect(after.body.error.code).toBe('not_found');
     expect((await chatsFromApi()).some((c) => c.jid === victim.jid)).toBe(false);
     // Still gone after a fresh load of the app.
-    await openInbox(page, gw);
+    await openInbox(page, suite.gw);
     expect(await page.locator(byTestIdAttr('chat-list-item', 'data-jid', victim.jid)).count()).toBe(0);
   }, E2E_TEST_TIMEOUT);
 
   it('sends typing to the contact and paused when turned off or when leaving the chat', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
     const chats = await chatsFromApi();
     const dms = chats.filter((c) => c.type === 'dm');
     const [first, second] = [dms[0]!, dms[1]!];
-    const presence = async () => (await gw.api('GET', `/sessions/${gw.sessionId}/sandbox`)).body.presence as { jid: string; state: string; at: number }[];
+    const presence = async () => (await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/sandbox`)).body.presence as { jid: string; state: string; at: number }[];
     const received = async (jid: string, state: string, since: number) =>
       (await presence()).some((p) => p.jid === jid && p.state === state && p.at >= since);
 
@@ -265,8 +244,8 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
   }, E2E_TEST_TIMEOUT);
 
   it('creates an API key (name + capabilities), shows the secret once, and the secret works from outside', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
     await page.getByTestId('nav-keys').click();
     await page.getByTestId('keys-view').waitFor();
     await page.getByTestId('key-name').fill('CRM sync (e2e)');
@@ -284,12 +263,12 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     await page.screenshot({ path: join(screenshotDir(), 'keys.png') });
 
     // Used by a script (Node's fetch, not the browser): read works...
-    const listed = await fetch(`${gw.apiBase}/sessions`, { headers: { authorization: `Bearer ${secret}` } });
+    const listed = await fetch(`${suite.gw.apiBase}/sessions`, { headers: { authorization: `Bearer ${secret}` } });
     expect(listed.status).toBe(200);
     const body = (await listed.json()) as { data: { id: string }[] };
-    expect(body.data.map((s) => s.id)).toContain(gw.sessionId);
+    expect(body.data.map((s) => s.id)).toContain(suite.gw.sessionId);
     // ...and the capabilities chosen in the form are enforced: no `manage`, no new session.
-    const create = await fetch(`${gw.apiBase}/sessions`, {
+    const create = await fetch(`${suite.gw.apiBase}/sessions`, {
       method: 'POST',
       headers: { 'x-api-key': secret, 'content-type': 'application/json' },
       body: JSON.stringify({ sandbox: true }),
@@ -300,19 +279,19 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     await page.getByTestId('key-secret-dismiss').click();
     await page.getByTestId('key-secret-panel').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
-    const keys = await gw.api('GET', '/keys');
+    const keys = await suite.gw.api('GET', '/keys');
     expect(JSON.stringify(keys.body)).not.toContain(secret);
   }, E2E_TEST_TIMEOUT);
 
   it('pairs a new sandbox session through the QR screen: the QR renders and rotates, simulate scan -> working', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
     await page.getByTestId('nav-sessions').click();
     await page.getByTestId('sessions-view').waitFor();
     await expect.poll(() => page.getByTestId('session-card').count()).toBe(1);
     await page.getByTestId('try-sandbox').click();
     await expect.poll(() => page.getByTestId('session-card').count()).toBe(2);
-    const card = page.locator(`[data-testid="session-card"]:not([data-session-id="${gw.sessionId}"])`);
+    const card = page.locator(`[data-testid="session-card"]:not([data-session-id="${suite.gw.sessionId}"])`);
     const newId = (await card.getAttribute('data-session-id'))!;
     expect(newId).toBeTruthy();
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('scan_qr_code');
@@ -341,7 +320,7 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     expect(drawn.height).toBe(drawn.width);
     expect(drawn.dark / drawn.total).toBeGreaterThan(0.2);
     expect(drawn.dark / drawn.total).toBeLessThan(0.8);
-    const api = await gw.api('GET', `/sessions/${newId}/qr`);
+    const api = await suite.gw.api('GET', `/sessions/${newId}/qr`);
     expect(api.status).toBe(200);
     // The UI says what happened, and that nothing reaches WhatsApp; dismissed so the screenshot shows the card.
     const toast = page.getByTestId('toast').filter({ hasText: 'Sandbox session created' });
@@ -359,9 +338,9 @@ describe.skipIf(skip)('desktop UI in Chromium, sandbox account', () => {
     await card.getByTestId('simulate-scan').click();
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('working');
     await card.getByTestId('pairing-panel').waitFor({ state: 'detached' });
-    const session = await gw.api('GET', `/sessions/${newId}`);
+    const session = await suite.gw.api('GET', `/sessions/${newId}`);
     expect(session.body.status).toBe('working');
     expect(session.body.phoneNumber).toMatch(/^\d+$/);
-    expect((await gw.api('GET', `/sessions/${newId}/sandbox`)).body.paired).toBe(true);
+    expect((await suite.gw.api('GET', `/sessions/${newId}/sandbox`)).body.paired).toBe(true);
   }, E2E_TEST_TIMEOUT);
 });

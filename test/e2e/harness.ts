@@ -6,6 +6,7 @@
  * Chromium is never downloaded: CHROMIUM_PATH (set by `npm test`) or /usr/bin/chromium. When it is missing,
  * or WAGW_SKIP_BROWSER=1, the suites skip themselves and say so loudly (see `browserSkipReason`).
  */
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +209,49 @@ export async function launchBrowser(): Promise<E2eBrowser> {
     await browser.close();
     throw err;
   }
+}
+
+export interface E2eSuite {
+  /** The suite's gateway (valid inside tests, after beforeAll). */
+  readonly gw: E2eGateway;
+  /** The suite's browser (valid inside tests, after beforeAll). */
+  readonly browser: E2eBrowser;
+}
+
+/**
+ * Registers a browser suite's hooks: a gateway on the sandbox (then `prepare`, e.g. seeding data), a browser,
+ * and after every test a check that the page logged no error (but those matching `expectedErrors`).
+ */
+export function useE2eSuite(options: {
+  ratePerMinute?: number;
+  prepare?: (gw: E2eGateway) => void | Promise<void>;
+  expectedErrors?: RegExp;
+} = {}): E2eSuite {
+  let gw: E2eGateway | undefined;
+  let browser: E2eBrowser | undefined;
+  beforeAll(async () => {
+    gw = await startE2eGateway({ ratePerMinute: options.ratePerMinute ?? 0 });
+    await options.prepare?.(gw);
+    browser = await launchBrowser();
+  }, E2E_HOOK_TIMEOUT);
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+  }, E2E_HOOK_TIMEOUT);
+  afterEach(() => {
+    const errors = (browser?.pageErrors.splice(0) ?? []).filter((e) => !options.expectedErrors?.test(e));
+    expect(errors, 'errors in the page').toEqual([]);
+  });
+  return {
+    get gw() {
+      if (!gw) throw new Error('the e2e gateway is not started (use it inside a test)');
+      return gw;
+    },
+    get browser() {
+      if (!browser) throw new Error('the e2e browser is not started (use it inside a test)');
+      return browser;
+    },
+  };
 }
 
 /** Opens the app with a fresh one-time login link and waits for the inbox with its chat list. */

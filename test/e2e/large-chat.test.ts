@@ -2,18 +2,14 @@
  * A 10,000-message chat in the browser: the first page must show quickly, scrolling back must reach the very
  * first message through cursor pages, and the virtual list must keep the DOM small the whole way.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textRecord } from '../helpers/gateway.js';
 import {
-  E2E_HOOK_TIMEOUT,
   announceSkip,
   byTestIdAttr,
-  launchBrowser,
   openInbox,
-  startE2eGateway,
+  useE2eSuite,
   waitUntil,
-  type E2eBrowser,
-  type E2eGateway,
 } from './harness.js';
 
 const skip = announceSkip('10,000-message chat (large-chat.test.ts)');
@@ -31,43 +27,31 @@ const MAX_SHIFT_PX = 48;
 const idOf = (i: number) => `LOAD${String(i).padStart(5, '0')}`;
 
 describe.skipIf(skip)('a 10,000-message chat in Chromium', () => {
-  let gw: E2eGateway;
-  let b: E2eBrowser;
-
-  beforeAll(async () => {
-    gw = await startE2eGateway({ ratePerMinute: 0 });
-    const { store } = gw.running;
-    const sessionId = gw.sessionId;
-    // One message every 45 s up to now: ~5 days, so day separators appear, and the chat is the newest.
-    const last = Date.now();
-    const first = last - (MESSAGES - 1) * 45_000;
-    const started = Date.now();
-    store.transaction(() => {
-      store.chats.ensure(sessionId, CHAT_JID, 'dm', CHAT_NAME);
-      for (let i = 0; i < MESSAGES; i++) {
-        const body = i % 7 === 0 ? `Load message #${i}. ${'A longer line that wraps in the bubble. '.repeat(3)}` : `Load message #${i}`;
-        store.messages.insert(sessionId, { ...textRecord(CHAT_JID, idOf(i), first + i * 45_000, body), fromMe: i % 3 === 0, senderName: 'Loader' });
-      }
-      store.chats.touch(sessionId, CHAT_JID, last);
-    });
-    process.stdout.write(`[e2e] inserted ${MESSAGES} messages in ${Date.now() - started} ms\n`);
-    b = await launchBrowser();
-  }, E2E_HOOK_TIMEOUT);
-
-  afterAll(async () => {
-    await b?.close();
-    await gw?.close();
-  }, E2E_HOOK_TIMEOUT);
-
-  afterEach(() => {
-    const errors = b?.pageErrors.splice(0) ?? [];
-    expect(errors, 'errors in the page').toEqual([]);
+  const suite = useE2eSuite({
+    ratePerMinute: 0,
+    prepare(gw) {
+      const { store } = gw.running;
+      const sessionId = gw.sessionId;
+      // One message every 45 s up to now: ~5 days, so day separators appear, and the chat is the newest.
+      const last = Date.now();
+      const first = last - (MESSAGES - 1) * 45_000;
+      const started = Date.now();
+      store.transaction(() => {
+        store.chats.ensure(sessionId, CHAT_JID, 'dm', CHAT_NAME);
+        for (let i = 0; i < MESSAGES; i++) {
+          const body = i % 7 === 0 ? `Load message #${i}. ${'A longer line that wraps in the bubble. '.repeat(3)}` : `Load message #${i}`;
+          store.messages.insert(sessionId, { ...textRecord(CHAT_JID, idOf(i), first + i * 45_000, body), fromMe: i % 3 === 0, senderName: 'Loader' });
+        }
+        store.chats.touch(sessionId, CHAT_JID, last);
+      });
+      process.stdout.write(`[e2e] inserted ${MESSAGES} messages in ${Date.now() - started} ms\n`);
+    },
   });
 
   it('shows the first page fast, scrolls back to the oldest message, and keeps the DOM bounded', async () => {
-    const { page } = b;
-    expect(gw.running.store.messages.count(gw.sessionId, CHAT_JID)).toBe(MESSAGES);
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    expect(suite.gw.running.store.messages.count(suite.gw.sessionId, CHAT_JID)).toBe(MESSAGES);
+    await openInbox(page, suite.gw);
     const item = page.locator(byTestIdAttr('chat-list-item', 'data-jid', CHAT_JID));
     await expect(item.getByTestId('chat-name').textContent()).resolves.toBe(CHAT_NAME);
 

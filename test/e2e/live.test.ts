@@ -3,55 +3,35 @@
  * simulated socket, the Baileys adapter, the ingestor, the realtime hub and the WebSocket) must show up in
  * the browser without a reload.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  E2E_HOOK_TIMEOUT,
-  E2E_TEST_TIMEOUT,
   announceSkip,
   byTestIdAttr,
-  launchBrowser,
+  E2E_TEST_TIMEOUT,
   longestChat,
   openInbox,
-  startE2eGateway,
+  useE2eSuite,
   waitUntil,
-  type E2eBrowser,
-  type E2eGateway,
 } from './harness.js';
 
 const skip = announceSkip('live messages (live.test.ts)');
 
 describe.skipIf(skip)('live sandbox messages in Chromium', () => {
-  let gw: E2eGateway;
-  let b: E2eBrowser;
-
-  beforeAll(async () => {
-    gw = await startE2eGateway({ ratePerMinute: 600 });
-    b = await launchBrowser();
-  }, E2E_HOOK_TIMEOUT);
-
-  afterAll(async () => {
-    await b?.close();
-    await gw?.close();
-  }, E2E_HOOK_TIMEOUT);
-
-  afterEach(() => {
-    const errors = b?.pageErrors.splice(0) ?? [];
-    expect(errors, 'errors in the page').toEqual([]);
-  });
+  const suite = useE2eSuite({ ratePerMinute: 600 });
 
   it('shows a new incoming message in the open chat, and new unread counts in the list, without a reload', async () => {
-    const { page } = b;
-    await openInbox(page, gw);
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
     await expect.poll(() => page.getByTestId('realtime-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('open');
 
     // The sandbox's busiest chat gets the largest share of the live traffic.
-    const long = longestChat(gw);
+    const long = longestChat(suite.gw);
     await page.locator(byTestIdAttr('chat-list-item', 'data-jid', long.jid)).click();
     await page.locator(byTestIdAttr('chat-view', 'data-jid', long.jid)).waitFor();
     await page.getByTestId('message-bubble').first().waitFor();
 
     // Everything stored up to now (first page of the API), and a marker a reload would wipe.
-    const before = await gw.api('GET', `/sessions/${gw.sessionId}/chats/${encodeURIComponent(long.jid)}/messages?limit=200`);
+    const before = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/chats/${encodeURIComponent(long.jid)}/messages?limit=200`);
     const known = new Set<string>((before.body.data as any[]).map((m) => m.id));
     const domBefore = await page.getByTestId('message-bubble').evaluateAll((els) => els.map((el) => el.getAttribute('data-message-id')!));
     domBefore.forEach((id) => known.add(id));
@@ -73,7 +53,7 @@ describe.skipIf(skip)('live sandbox messages in Chromium', () => {
     );
     const latencyMs = Date.now() - started;
     // It is a real stored message of this chat, newer than what was there when the chat was opened.
-    const after = await gw.api('GET', `/sessions/${gw.sessionId}/chats/${encodeURIComponent(long.jid)}/messages?limit=50`);
+    const after = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/chats/${encodeURIComponent(long.jid)}/messages?limit=50`);
     const stored = (after.body.data as any[]).find((m) => m.id === fresh);
     expect(stored, `message ${fresh} in the API`).toBeTruthy();
     expect(stored.timestamp).toBeGreaterThanOrEqual((before.body.data as any[])[0].timestamp);
