@@ -20,6 +20,3 @@ export interface GatewayEvent {
 export interface EventPublisher {
   publish(event: GatewayEvent): void;
 }
-
-/** A publisher that drops everything (tools and tests that need no realtime). */
-export const nullPublisher: EventPublisher = { publish() {} };

@@ -2,11 +2,6 @@
 
 export const USER_SERVER = 's.whatsapp.net';
 
-export function jidServer(jid: string): string {
-  const at = jid.lastIndexOf('@');
-  return at < 0 ? '' : jid.slice(at + 1);
-}
-
 /** The part before '@' without a device (':12') or agent ('_1') suffix. */
 export function jidUser(jid: string): string {
   const at = jid.lastIndexOf('@');

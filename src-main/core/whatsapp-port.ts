@@ -6,8 +6,6 @@
  * One WhatsAppClient is one connection attempt (one Baileys socket). Reconnecting means the session
  * manager creates a new client; updates from a client that is no longer current are ignored by it.
  */
-import type { SessionStatus } from './types.js';
-
 export type PresenceState = 'composing' | 'recording' | 'paused';
 export const PRESENCE_STATES: readonly PresenceState[] = ['composing', 'recording', 'paused'];
 
@@ -80,6 +78,3 @@ export interface ClientContext {
 
 /** Makes one client (one socket) for a session. The gateway chooses the factory per session (sandbox or Baileys). */
 export type WhatsAppClientFactory = (ctx: ClientContext) => WhatsAppClient;
-
-/** Mapping of a client's view of the connection to our session status, for the manager and the UI. */
-export type StatusChange = { status: SessionStatus; live: boolean; reason?: string };

@@ -19,6 +19,13 @@ export const REALTIME_PATH = '/api/v1/realtime';
 export const TICKET_TTL_MS = 30_000;
 export const EVENT_LOG_SIZE = 20_000;
 const REPLAY_BATCH = 500;
+/** Refused upgrades answer in the API's error envelope: status -> [code, reason phrase]. */
+const REFUSALS = {
+  400: ['validation_error', 'Bad Request'],
+  401: ['unauthorized', 'Unauthorized'],
+  403: ['forbidden', 'Forbidden'],
+  404: ['not_found', 'Not Found'],
+} as const;
 
 interface Subscriber {
   ws: WebSocket;
@@ -104,10 +111,11 @@ export function createRealtimeHub(deps: { store: Store; logger: Logger; now?: ()
     }
   }
 
-  const reject = (socket: Duplex, status: number, message: string) => {
-    const body = JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status === 400 ? 'validation_error' : 'forbidden', message, details: {} } });
+  const reject = (socket: Duplex, status: keyof typeof REFUSALS, message: string) => {
+    const [code, reason] = REFUSALS[status];
+    const body = JSON.stringify({ error: { code, message, details: {} } });
     socket.end(
-      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Forbidden'}\r\n` +
+      `HTTP/1.1 ${status} ${reason}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   };

@@ -17,6 +17,7 @@ import {
   type WAMessageKey,
 } from '@whiskeysockets/baileys';
 import type { MediaInfo, MessageRecord, MessageType } from '../core/types.js';
+import { isGroupJid as isGroup, isLidJid as isLid, isPhoneJid as isPn } from '../core/jid.js';
 
 /** Our own account, both forms, normalised (no device suffix). */
 export interface MeIdentity {
@@ -74,9 +75,8 @@ export function normalizeJid(jid: unknown): string | null {
   return `${jid.slice(0, end)}@${server}`;
 }
 
-export const isLid = (jid: string): boolean => jid.endsWith('@lid');
-export const isPn = (jid: string): boolean => jid.endsWith('@s.whatsapp.net');
-export const isGroup = (jid: string): boolean => jid.endsWith('@g.us');
+// The JID kind tests are core/jid.ts's; re-exported under the names ingestion uses.
+export { isGroup, isLid, isPn };
 export const isNewsletter = (jid: string): boolean => jid.endsWith('@newsletter');
 
 /** The part before '@' (JIDs given here are already normalised). */
