@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
 import { ConflictError, NotFoundError, UpstreamError, AppError } from '../core/errors.js';
+import { sessionDeletedPayload } from '../core/event-payloads.js';
 import type { EventPublisher } from '../core/events.js';
 import type { Session, SessionStatus } from '../core/types.js';
 import type { AccountIdentity, ClientUpdate, WhatsAppClient, WhatsAppClientFactory } from '../core/whatsapp-port.js';
@@ -112,7 +113,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       event: 'session.status',
       sessionId: row.id,
       organizationId: row.organization_id,
-      payload: toSession(row) as unknown as Record<string, unknown>,
+      payload: toSession(row),
     });
     if (summaryListeners.size) {
       const s = summary();
@@ -355,7 +356,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         event: 'session.status',
         sessionId: id,
         organizationId: row.organization_id,
-        payload: { ...toSession(row), status: 'stopped', deleted: true },
+        payload: sessionDeletedPayload(toSession(row)),
       });
     },
     qr(organizationId, id) {

@@ -23,11 +23,12 @@ import {
   type WAMessageKey,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import type { EventPublisher, GatewayEvent, RealtimeEventName } from '../core/events.js';
+import { chatDeletedPayload, messageStatusPayload, syncProgressPayload } from '../core/event-payloads.js';
+import type { EventPayloads, EventPublisher, GatewayEvent, RealtimeEventName } from '../core/events.js';
 import { ackStatus, type Message, type MessageRecord, type SyncState } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { ChatPatch } from '../store/repositories/chats.js';
-import { messageStatusPayload, rowToMessage, type MessageRow } from '../store/repositories/messages.js';
+import { rowToMessage, type MessageRow } from '../store/repositories/messages.js';
 import type { Ingestor } from './ingest-port.js';
 import {
   canonicalChatJid,
@@ -334,9 +335,9 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
   // ---------------------------------------------------------------------------------------------------
   // Batch plumbing
 
-  function emit(b: Batch, event: RealtimeEventName, payload: Record<string, unknown>): void {
+  function emit<E extends RealtimeEventName>(b: Batch, event: E, payload: EventPayloads[E]): void {
     if (!b.s.organizationId) return;
-    b.events.push({ event, sessionId: b.s.id, organizationId: b.s.organizationId, payload });
+    b.events.push({ event, sessionId: b.s.id, organizationId: b.s.organizationId, payload } as GatewayEvent);
   }
 
   function warn(b: Batch, what: string, err: unknown): void {
@@ -474,7 +475,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       });
     }
     store.chats.removeRowOnly(sid, lid);
-    emit(b, 'chat.deleted', { jid: lid, mergedInto: pn });
+    emit(b, 'chat.deleted', chatDeletedPayload(lid, pn));
   }
 
   function harvestKey(b: Batch, key: WAMessageKey | null | undefined): void {
@@ -622,7 +623,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       if (live) {
         touch(b, { ...rec, chatJid: row.chat_jid }, countsUnread(rec));
         const fresh = messageByPk.get(row.pk) as MessageRow | undefined;
-        if (fresh) emit(b, 'message', rowToMessage(fresh) as unknown as Record<string, unknown>);
+        if (fresh) emit(b, 'message', rowToMessage(fresh));
       }
       return;
     }
@@ -661,7 +662,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     b.stats.inserted++;
     touch(b, rec, countsUnread(rec));
     // A placeholder is not news yet: the 'message' event goes out when its content arrives.
-    if (!rec.placeholder) emit(b, 'message', recordToMessage(sid, rec, createdAt) as unknown as Record<string, unknown>);
+    if (!rec.placeholder) emit(b, 'message', recordToMessage(sid, rec, createdAt));
   }
 
   function storeHistory(b: Batch, rec: MessageRecord): void {
@@ -871,13 +872,13 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     each<string>(b, 'chats.delete', list, (id) => {
       const jid = canonicalJid(id, b.s.ctx);
       if (!jid || chatKind(jid) === 'channel') return;
-      if (store.chats.delete(b.s.id, jid)) emit(b, 'chat.deleted', { jid });
+      if (store.chats.delete(b.s.id, jid)) emit(b, 'chat.deleted', chatDeletedPayload(jid));
     });
   }
 
   function setSync(b: Batch, state: SyncState, progress: number | null): void {
     const row = store.sessions.update(b.s.id, progress === null ? { syncState: state } : { syncState: state, syncProgress: progress });
-    emit(b, 'sync.progress', { state, progress: row?.sync_progress ?? progress ?? 0 });
+    emit(b, 'sync.progress', syncProgressPayload(state, row?.sync_progress ?? progress ?? 0));
   }
 
   function applyHistoryChunk(b: Batch, data: HistoryChunk): void {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '../../src-main/core/events.js';
+import type { GatewayEvent, GatewayEventOf, RealtimeEventName } from '../../src-main/core/events.js';
 import type { Message } from '../../src-main/core/types.js';
 import { openStore, type Store } from '../../src-main/store/index.js';
 import { rowToMessage } from '../../src-main/store/repositories/messages.js';
@@ -56,7 +56,7 @@ interface Harness {
   /** The socket's upsertMessage + processMessage for one incoming message, in one batch. */
   deliver(msg: WAMessage, type?: 'notify' | 'append'): Promise<void>;
   message(chatJid: string, id: string): Message | undefined;
-  events(name: GatewayEvent['event']): GatewayEvent[];
+  events<E extends RealtimeEventName>(name: E): GatewayEventOf<E>[];
   close(): void;
 }
 
@@ -120,8 +120,8 @@ function harness(): Harness {
       const row = store.messages.find(SID, chatJid, id);
       return row ? rowToMessage(row) : undefined;
     },
-    events(name) {
-      return published.filter((e) => e.event === name);
+    events<E extends RealtimeEventName>(name: E) {
+      return published.filter((e) => e.event === name) as unknown as GatewayEventOf<E>[];
     },
     close() {
       detach();
@@ -481,7 +481,7 @@ describe('ingestion scenarios', () => {
     expect(ids).toEqual(['M0', 'M1', 'M2', 'M3']);
     expect(count(h.store, 'SELECT count(*) AS n FROM messages WHERE chat_jid = ?', DAVE.lid)).toBe(0);
     expect(h.store.chats.getRow(SID, PN)).toMatchObject({ unread_count: 4, last_message_at: at(4) });
-    expect(h.events('chat.deleted').map((e) => e.payload)).toEqual([{ jid: DAVE.lid, mergedInto: PN }]);
+    expect(h.events('chat.deleted').map((e) => e.payload)).toEqual([{ chatJid: DAVE.lid, mergedInto: PN }]);
     expect(h.store.lidMappings.pnForLid(SID, DAVE.lid)).toBe(PN);
   });
 
@@ -625,7 +625,7 @@ describe('ingestion scenarios', () => {
     await h.batch(() => h.ev.emit('chats.delete', [BOB.pn]));
     expect(h.store.chats.exists(SID, BOB.pn)).toBe(false);
     expect(h.store.messages.count(SID, BOB.pn)).toBe(0);
-    expect(h.events('chat.deleted').map((e) => e.payload)).toEqual([{ jid: BOB.pn }]);
+    expect(h.events('chat.deleted').map((e) => e.payload)).toEqual([{ chatJid: BOB.pn }]);
     // New activity brings it back.
     await h.deliver(textMessage({ remoteJid: BOB.pn, fromMe: false, id: 'D3' }, 'back', 3));
     expect(h.store.chats.exists(SID, BOB.pn)).toBe(true);

@@ -109,21 +109,6 @@ function pageRow(a: unknown[], sessionId: string, chatJid: string): MessageRow {
   } as MessageRow;
 }
 
-/** The realtime 'message.status' payload of a stored message (ingestion and the adapter publish the same shape). */
-export function messageStatusPayload(
-  r: Pick<MessageRow, 'wa_message_id' | 'chat_jid' | 'ack_level' | 'error' | 'edited' | 'deleted'>,
-): Record<string, unknown> {
-  return {
-    waMessageId: r.wa_message_id,
-    chatJid: r.chat_jid,
-    ackLevel: r.ack_level,
-    status: ackStatus(r.ack_level),
-    error: r.error,
-    edited: r.edited === 1,
-    deleted: r.deleted === 1,
-  };
-}
-
 function recordParams(sessionId: string, m: MessageRecord, createdAt: number) {
   const hasMedia = m.media !== null;
   return {

@@ -34,7 +34,8 @@ import {
   isAppError,
 } from '../../core/errors.js';
 import { isChannelJid, isChatJid, isGroupJid, isLidJid, isPhoneJid, jidUser, phoneJid } from '../../core/jid.js';
-import type { EventPublisher, GatewayEvent } from '../../core/events.js';
+import { messageStatusPayload } from '../../core/event-payloads.js';
+import type { EventPayloads, EventPublisher, GatewayEvent, RealtimeEventName } from '../../core/events.js';
 import { ackStatus, type MessageRecord } from '../../core/types.js';
 import type {
   AccountIdentity,
@@ -49,7 +50,7 @@ import type {
 } from '../../core/whatsapp-port.js';
 import { PRESENCE_STATES } from '../../core/whatsapp-port.js';
 import type { Store } from '../../store/index.js';
-import { messageStatusPayload, rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
+import { rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
 import type { Ingestor } from '../ingest-port.js';
 import type { SocketFactory, SocketLike } from '../socket.js';
 import { createSqliteAuthState, reviveAuthValue, serialiseAuthValue, type SqliteAuthState } from './auth-state.js';
@@ -249,11 +250,11 @@ class BaileysClient implements WhatsAppClient {
     return this.endPromise;
   }
 
-  private publish(event: GatewayEvent['event'], payload: Record<string, unknown>): void {
+  private publish<E extends RealtimeEventName>(event: E, payload: EventPayloads[E]): void {
     const publisher = this.deps.publisher;
     if (!publisher) return;
     try {
-      publisher.publish({ event, sessionId: this.sessionId, organizationId: this.ctx.organizationId, payload });
+      publisher.publish({ event, sessionId: this.sessionId, organizationId: this.ctx.organizationId, payload } as GatewayEvent);
     } catch (e) {
       this.log.warn({ err: e, event }, 'realtime publish failed');
     }
@@ -454,7 +455,7 @@ class BaileysClient implements WhatsAppClient {
       throw new AppError('internal', 500, 'a message with the generated id already exists; try again');
     }
     const pending = this.store.messages.find(this.sessionId, chatJid, waMessageId);
-    if (pending) this.publish('message', rowToMessage(pending) as unknown as Record<string, unknown>);
+    if (pending) this.publish('message', rowToMessage(pending));
 
     const content: AnyMessageContent = mentions.length ? { text, mentions } : { text };
     const options: MiscMessageGenerationOptions = { messageId: waMessageId };
