@@ -1,7 +1,7 @@
 /**
  * The WhatsApp side of the gateway: ingestion, the sandbox and the two client factories (real Baileys and
- * the simulated account). Baileys is large (about a quarter of a second to import), so createGateway loads this
- * module only after the HTTP server listens, and hands out clients that wait for it (lazy-client.ts).
+ * the simulated account). Baileys is large (about a quarter of a second to import), so whatsapp-loader.ts
+ * imports this module only after the HTTP server listens, and hands out clients that wait for it (lazy-client.ts).
  */
 import type { Logger } from 'pino';
 import type { EventPublisher } from '../core/events.js';
