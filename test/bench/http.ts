@@ -13,7 +13,7 @@
  * `--rounds N` sets the number of rounds; `--cpu-prof DIR` runs the gateway child under `node --cpu-prof` (profiles written to DIR when it stops).
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchArgs, figure, finish, httpGet, log, nextMessage, repoPath, spawnTs, stopChild } from './common.js';
@@ -38,7 +38,7 @@ const gateway = spawnTs(repoPath('test/bench/server-gateway.ts'), ['--data-dir',
 let raw: ReturnType<typeof spawnTs> | undefined;
 let bare: ReturnType<typeof spawnTs> | undefined;
 try {
-  const { port: gatewayPort } = await nextMessage<{ port: number }>(gateway, 'ready', 120_000);
+  const { port: gatewayPort, pid: gatewayPid } = await nextMessage<{ port: number; pid: number }>(gateway, 'ready', 120_000);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}${path}`;
   const sample = await httpGet(gatewayUrl, headers, false);
   const parsed = JSON.parse(sample.body.toString('utf8')) as { data?: unknown[] };
@@ -52,7 +52,7 @@ try {
   bare = spawnTs(repoPath('test/bench/server-bare-sqlite.ts'), [
     '--db', meta.dbFile, '--session', meta.sessionId, '--chat', meta.chatJid, '--cursor-secret', meta.cursorSecret,
   ]);
-  const { port: barePort } = await nextMessage<{ port: number }>(bare, 'ready', 60_000);
+  const { port: barePort, pid: barePid } = await nextMessage<{ port: number; pid: number }>(bare, 'ready', 60_000);
   const bareUrl = `http://127.0.0.1:${barePort}${path}`;
   const bareSample = await httpGet(bareUrl, {}, false);
   if (bareSample.status !== 200 || !bareSample.body.equals(sample.body)) {
@@ -60,10 +60,25 @@ try {
   }
   log(BENCH, `response ${sample.body.length} bytes (bare-sqlite: identical); ${rounds} round(s) of ${duration} s at ${connections} connections`);
 
-  const load = async (url: string, seconds: number) => {
+  /**
+   * CPU time (user + system, all threads: main, GC helpers, workers) of a server process from /proc, in ms.
+   * Per request it is much steadier than requests/s on a shared machine: other work delays a server but does
+   * not make it burn more CPU per request (caches aside).
+   */
+  const cpuMs = (pid: number): number => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+    } catch {
+      return NaN;
+    }
+  };
+  const load = async (url: string, seconds: number, pid?: number) => {
+    const c0 = pid ? cpuMs(pid) : NaN;
     const r = await autocannon({ url, connections, duration: seconds, headers });
     if (r.errors || r.timeouts || r.non2xx) throw new Error(`${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
-    return r;
+    const cpuUsPerRequest = pid ? ((cpuMs(pid) - c0) * 1000) / r.requests.total : NaN;
+    return Object.assign(r, { cpuUsPerRequest });
   };
   await load(gatewayUrl, 2);
   await load(bareUrl, 2);
@@ -72,12 +87,13 @@ try {
   const bareRuns: Awaited<ReturnType<typeof load>>[] = [];
   const rawRuns: Awaited<ReturnType<typeof load>>[] = [];
   for (let r = 0; r < rounds; r++) {
-    gatewayRuns.push(await load(gatewayUrl, duration));
-    bareRuns.push(await load(bareUrl, duration));
+    gatewayRuns.push(await load(gatewayUrl, duration, gatewayPid));
+    bareRuns.push(await load(bareUrl, duration, barePid));
     rawRuns.push(await load(rawUrl, duration));
     log(
       BENCH,
-      `round ${r + 1}: gateway ${gatewayRuns[r]!.requests.average} req/s, bare-sqlite ${bareRuns[r]!.requests.average} req/s, raw ${rawRuns[r]!.requests.average} req/s`,
+      `round ${r + 1}: gateway ${gatewayRuns[r]!.requests.average} req/s (${gatewayRuns[r]!.cpuUsPerRequest.toFixed(0)} us CPU/request), ` +
+        `bare-sqlite ${bareRuns[r]!.requests.average} req/s (${bareRuns[r]!.cpuUsPerRequest.toFixed(0)} us CPU/request), raw ${rawRuns[r]!.requests.average} req/s`,
     );
   }
   const best = (runs: typeof gatewayRuns) => runs.reduce((a, b) => (b.requests.average > a.requests.average ? b : a));
@@ -103,6 +119,10 @@ try {
   }
   const g = best(gatewayRuns);
   const b = best(bareRuns);
+  const medianCpu = (runs: typeof gatewayRuns) => {
+    const v = runs.map((r) => r.cpuUsPerRequest).sort((x, y) => x - y);
+    return v[Math.floor((v.length - 1) / 2)]!;
+  };
   const w = best(rawRuns);
   finish(args, {
     bench: BENCH,
@@ -111,6 +131,9 @@ try {
       figure('http.gateway.latency_p99', g.latency.p99, 'ms', null, 'list-messages latency p99 under that load'),
       figure('http.bare_sqlite.requests_per_s', b.requests.average, 'req/s', null, 'bare node:http + the same page query + JSON'),
       figure('http.gateway_over_bare_sqlite', g.requests.average / b.requests.average, 'x', { op: '>=', value: 0.7 }, 'gateway / bare node:http + same SQLite page + JSON'),
+      figure('http.gateway.cpu_us_per_request', medianCpu(gatewayRuns), 'us', null, 'CPU time of the gateway process per list-messages request (all threads, median round)'),
+      figure('http.bare_sqlite.cpu_us_per_request', medianCpu(bareRuns), 'us', null, 'same for the bare-sqlite reference'),
+      figure('http.gateway_over_bare_sqlite.cpu', medianCpu(bareRuns) / medianCpu(gatewayRuns), 'x', null, 'context: reference CPU per request / gateway CPU per request (the ratio if both were CPU-bound)'),
       figure('http.raw.requests_per_s', w.requests.average, 'req/s', null, 'bare node:http, same bytes from memory'),
       figure('http.gateway_over_raw', g.requests.average / w.requests.average, 'x', null, 'context: gateway / bare node:http serving the bytes from memory'),
       figure('http.healthz_over_raw', healthRatio, 'x', null, 'context: gateway /healthz (no auth, no DB) / bare node:http'),
@@ -121,8 +144,8 @@ try {
       connections,
       responseBytes: sample.body.length,
       healthz: healthRuns,
-      gateway: gatewayRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total })),
-      bareSqlite: bareRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total })),
+      gateway: gatewayRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, cpuUs: r.cpuUsPerRequest })),
+      bareSqlite: bareRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, cpuUs: r.cpuUsPerRequest })),
       raw: rawRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total })),
     },
   });
