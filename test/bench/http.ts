@@ -143,6 +143,7 @@ try {
       rounds,
       connections,
       responseBytes: sample.body.length,
+      cpuUsPerRequest: { gateway: medianCpu(gatewayRuns), bareSqlite: medianCpu(bareRuns) },
       healthz: healthRuns,
       gateway: gatewayRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, cpuUs: r.cpuUsPerRequest })),
       bareSqlite: bareRuns.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, cpuUs: r.cpuUsPerRequest })),
