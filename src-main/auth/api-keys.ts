@@ -135,7 +135,8 @@ interface VerifiedKey {
  *    (`PRAGMA data_version`: `wagw keys revoke` from another process), and
  *  - less than VERIFIED_KEY_TTL_MS passed.
  * So a revoked key is refused from the next request on, exactly as without the cache; while messages are
- * being written the cache simply misses. One statement reads both counters (cheaper than the key lookup).
+ * being written the cache simply misses. Reading both counters cost 6-8 us against 50-65 us for checksum, hash
+ * and row lookup (one in-process measurement, loaded machine).
  * The cache belongs to the connection (WeakMap), so every service over one store shares it.
  */
 interface VerifiedKeyCache {
@@ -149,8 +150,10 @@ const verifiedKeyCaches = new WeakMap<object, VerifiedKeyCache>();
 function verifiedKeyCacheOf(store: Store): VerifiedKeyCache {
   let cache = verifiedKeyCaches.get(store.db);
   if (!cache) {
-    const stmt = store.db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw(true);
-    cache = { entries: new Map(), version: () => stmt.get() as [number, number] };
+    // Two plain statements: about half the cost of one SELECT over the pragma_data_version table function.
+    const changes = store.db.prepare('SELECT total_changes()').pluck();
+    const dataVersion = store.db.prepare('PRAGMA data_version').pluck();
+    cache = { entries: new Map(), version: () => [changes.get() as number, dataVersion.get() as number] };
     verifiedKeyCaches.set(store.db, cache);
   }
   return cache;
