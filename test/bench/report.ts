@@ -82,8 +82,10 @@ node's socket writes 20-26 %, Koa's respond (\`JSON.stringify\` of the page + wr
 handler and paging helpers 1.5 %. Small: request id + headers 0.3-0.5 % (\`randomUUID\` is batched by node), the failure
 limiter 0.4 %, host guard 0.1 %, body reader 0.1 % (it already returns at once for GET/HEAD/OPTIONS), error middleware
 < 0.1 %. Not on this path at all: zod (query schemas only document the API), JWT verification (an API key is used),
-the last-used write (already once per minute per key). The rest of the CPU gap is outside the main thread: V8's helper
-threads (GC) spent ~3x the reference's CPU per request (measured from /proc per thread, loaded machine).
+the last-used write (already once per minute per key). The main-thread profile explains only part of the CPU gap: the
+gateway's other threads (V8 helpers, the checkpoint worker, tsx's loader) used ~300 us per request against ~100 us for the
+reference's (/proc per thread, one measurement on the loaded machine; GC traces show similar scavenge time per request in
+both, so it is not young-generation GC); not broken down further.
 
 **Done:** verified API keys are remembered per connection, keyed by the key's SHA-256 (\`src-main/auth/api-keys.ts\`):
 a hit skips the checksum and the row lookup. An entry is used only while the connection's \`total_changes()\` and
