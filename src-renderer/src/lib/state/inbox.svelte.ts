@@ -100,10 +100,10 @@ export class InboxState {
     if (mergedInto !== undefined) {
       // The merged chat's list entry (last message, unread count) changed too.
       this.refreshSoon();
-      if (this.open?.jid === chatJid) this.openConversation('chat', mergedInto);
+      if (this.open && this.open.jid === chatJid) this.openConversation('chat', mergedInto);
       return;
     }
-    if (this.open?.jid === chatJid) {
+    if (this.open && this.open.jid === chatJid) {
       this.open.gone = true;
       this.notice = 'This chat was deleted from the local store.';
       this.close();
