@@ -148,13 +148,10 @@ interface VerifiedKeyCache {
 const verifiedKeyCaches = new WeakMap<object, VerifiedKeyCache>();
 
 function verifiedKeyCacheOf(store: Store): VerifiedKeyCache {
-  let cache = verifiedKeyCaches.get(store.db);
+  let cache = verifiedKeyCaches.get(store);
   if (!cache) {
-    // Two plain statements: about half the cost of one SELECT over the pragma_data_version table function.
-    const changes = store.db.prepare('SELECT total_changes()').pluck();
-    const dataVersion = store.db.prepare('PRAGMA data_version').pluck();
-    cache = { entries: new Map(), version: () => [changes.get() as number, dataVersion.get() as number] };
-    verifiedKeyCaches.set(store.db, cache);
+    cache = { entries: new Map(), version: () => store.changeVersion() };
+    verifiedKeyCaches.set(store, cache);
   }
   return cache;
 }

@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createApi, type GatewayApi } from '../api/create-api.js';
+import { createAppServices } from '../app/index.js';
 import { createApiKeyService } from '../auth/api-keys.js';
 import { createLoginCodes } from '../auth/login-codes.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
@@ -77,18 +78,22 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const address = httpAddress(config);
       const { allowedHosts, allowedOrigins } = address;
 
+      const app = createAppServices({
+        store,
+        sessions,
+        sandbox: whatsapp.sandbox,
+        apiKeys,
+        cursors,
+        publisher: realtime,
+      });
       const api = createApi(
         {
-          store,
-          sessions,
+          app,
           apiKeys,
           tokens,
           loginCodes,
           authLimiter: createFailureLimiter({ now }),
-          cursors,
-          publisher: realtime,
           realtime,
-          sandbox: whatsapp.sandbox,
           logger,
           allowedHosts,
           allowedOrigins,

@@ -2,15 +2,19 @@
  * The session manager: exactly one WhatsApp client per session, its status, pairing, and the reconnect
  * policy of BAILEYS.md. Every client reports through hooks bound to a generation number; a report from an
  * older generation (a stale socket) is ignored.
+ *
+ * Over 400 lines on purpose: it is one state machine per session (runtime, generation, reconnect timer, QR
+ * waiters) whose commands and client reports must see the same closure; split apart, the generation rule would
+ * be spread over files. Capabilities and organizations of callers are checked above it, in src-main/app.
  */
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
-import { ConflictError, NotFoundError, UpstreamError, AppError } from '../core/errors.js';
+import { AppError, ConflictError, NotFoundError, NotImplementedError, UpstreamError } from '../core/errors.js';
 import { sessionDeletedPayload } from '../core/event-payloads.js';
 import type { EventPublisher } from '../core/events.js';
 import type { Session, SessionStatus } from '../core/types.js';
 import type { AccountIdentity, ClientUpdate, WhatsAppClient, WhatsAppClientFactory } from '../core/whatsapp-port.js';
-import type { CreateSessionInput, SessionService } from '../api/ports.js';
+import type { CreateSessionInput, SessionControl } from '../app/ports.js';
 import type { Store } from '../store/index.js';
 import type { SessionRow } from '../store/repositories/sessions.js';
 import { decideAfterClose } from './reconnect-policy.js';
@@ -50,7 +54,7 @@ export interface SessionManagerDeps {
   onDeleted?: (sessionId: string) => void;
 }
 
-export type SessionManager = SessionService & {
+export type SessionManager = SessionControl & {
   /** Restarts every session that was running and paired when the gateway last stopped. */
   resumeAll(): void;
   stopAll(): Promise<void>;
@@ -291,7 +295,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     toSession,
     create(input: CreateSessionInput): Session {
       const sandbox = input.sandbox === true;
-      if (sandbox && !deps.sandboxFactory) throw new AppError('not_implemented', 501, 'the sandbox is not available');
+      if (sandbox && !deps.sandboxFactory) throw new NotImplementedError('the sandbox is not available');
       const count = store.sessions.listByOrg(input.organizationId).length;
       const row = store.sessions.create({
         id: ulid(),

@@ -26,6 +26,9 @@ export interface CreateStoreOptions {
 
 export function createStore(db: Db, options: CreateStoreOptions = {}) {
   const checkpointer = options.checkpointer;
+  // Two plain statements: about half the cost of one SELECT over the pragma_data_version table function.
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   return {
     db,
     meta: createMetaRepository(db),
@@ -40,6 +43,13 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     signingKeys: createSigningKeysRepository(db),
     authState: createAuthStateRepository(db),
     events: createEventsRepository(db),
+    /**
+     * [total_changes(), data_version] of this connection: both move on any write, through this connection or
+     * committed by another one. Lets caches above the store (verified API keys) know nothing changed since they read.
+     */
+    changeVersion(): [number, number] {
+      return [totalChanges.get() as number, dataVersion.get() as number];
+    },
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
