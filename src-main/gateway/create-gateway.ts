@@ -9,11 +9,11 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { ulid } from 'ulid';
 import { createApi, type GatewayApi } from '../api/create-api.js';
-import { loopbackHosts } from '../api/middleware/host-guard.js';
 import { LOGIN_TOKEN_TTL_SECONDS } from '../api/resources/auth.js';
 import { createApiKeyService } from '../auth/api-keys.js';
 import { createTokenService } from '../auth/jwt.js';
 import { createLoginCodes } from '../auth/login-codes.js';
+import { withStoredLoginCodes } from '../auth/stored-login-codes.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
 import { createCursorCodec } from '../core/cursor.js';
 import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
@@ -22,6 +22,7 @@ import type { SandboxController } from '../whatsapp/sandbox/index.js';
 import { lazyFactory } from './lazy-client.js';
 import type { WhatsAppRuntime } from './whatsapp-runtime.js';
 import type { GatewayConfig } from './config.js';
+import { allowedHostsFor, allowedOriginsFor, publicOrigin } from './public-url.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime.js';
 import { createSessionManager, type SessionManager } from './session-manager.js';
 import type { ConnectionSummary, Gateway, GatewayDeps, GatewayInfo } from './types.js';
@@ -156,16 +157,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       sessions.onSummary((s) => summaryListeners.forEach((l) => l(s)));
 
       let port = config.port;
-      const origin = () => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-      const wildcard = config.host === '0.0.0.0' || config.host === '::';
+      const exposure = () => ({ host: config.host, port, publicUrl: config.publicUrl });
+      const origin = () => publicOrigin(exposure());
       // Computed once the port is known (port 0 resolves at listen), not on every request.
       let hostsFor = -1;
       let hosts: string[] = [];
       let origins: string[] = [];
       const refreshAllowed = () => {
         if (hostsFor === port) return;
-        hosts = loopbackHosts(port, wildcard || config.host === '127.0.0.1' ? [] : [`${config.host}:${port}`]);
-        origins = [...hosts.map((h) => `http://${h}`), ...config.extraOrigins.map((o) => o.toLowerCase())];
+        hosts = allowedHostsFor(exposure());
+        origins = allowedOriginsFor(exposure(), config.extraOrigins);
         hostsFor = port;
       };
       const allowedHosts = () => {
@@ -183,7 +184,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           sessions,
           apiKeys,
           tokens,
-          loginCodes,
+          loginCodes: withStoredLoginCodes(loginCodes, store, now),
           authLimiter: createFailureLimiter({ now }),
           cursors,
           publisher: realtime,
@@ -196,6 +197,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           allowedHosts,
           allowedOrigins,
           rendererDir: config.rendererDir,
+          trustedProxies: config.trustedProxies,
           now,
         },
         { origin, owner: () => ({ subject: ownerSubject, organizationId: org.id }) },
