@@ -78,7 +78,7 @@ export function loadConfigFile(file: string, required: boolean): ConfigFile | nu
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    if (code === 'ENOENT' && !required) return null;
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && !required) return null;
     throw new ConfigFileError(`${file}: cannot read the configuration file (${code})`);
   }
   return parseConfigFile(text, file);
