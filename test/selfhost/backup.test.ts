@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive, type BackupManifest } from '../../src-main/backup/archive.js';
-import { backupFileName, pruneBackups } from '../../src-main/backup/schedule.js';
+import { backupFileName, pruneBackups, startBackupSchedule } from '../../src-main/backup/schedule.js';
 import { main } from '../../src-main/cli/wagw.js';
 import { defaultConfig } from '../../src-main/gateway/config.js';
 import { createGateway } from '../../src-main/gateway/create-gateway.js';
@@ -178,4 +178,22 @@ describe('wagw backup / restore', () => {
     expect(pruneBackups(dir, 2)).toHaveLength(3);
     expect(readdirSync(dir).sort()).toEqual(['other.txt', backupFileName(t0 + 3 * 3_600_000), backupFileName(t0 + 4 * 3_600_000)]);
   });
+
+  it('runs scheduled backups from inside the service and keeps the newest N', async () => {
+    const dir = join(root, 'service-backups');
+    mkdirSync(dir);
+    let t = Date.UTC(2026, 0, 2, 0, 0, 0);
+    const schedule = startBackupSchedule({ dir, everyMinutes: 60, keep: 2 }, { dataDir, logger: pino({ level: 'silent' }), now: () => t });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await schedule.runNow();
+        t += 3_600_000;
+      }
+    } finally {
+      schedule.stop();
+    }
+    expect(readdirSync(dir).sort()).toEqual(['wagw-backup-20260102T010000Z.tar.gz', 'wagw-backup-20260102T020000Z.tar.gz']);
+    const m = await manifestOf(join(dir, 'wagw-backup-20260102T020000Z.tar.gz'));
+    expect(m.files.map((f) => f.path)).toContain('gateway.db');
+  }, 60_000);
 });
