@@ -195,7 +195,7 @@ export async function serve(args: string[], io: CliIo): Promise<number> {
   if (config.trustedProxies.length) io.out(`Proxies:    X-Forwarded-For trusted from ${config.trustedProxies.join(', ')}`);
   if (backup) io.out(`Backups:    every ${backup.everyMinutes} min into ${backup.dir} (keeping ${backup.keep})`);
   if (config.sandbox?.ensureSession) io.out(`Sandbox:    on (a simulated WhatsApp account; seed ${config.sandbox.seed})`);
-  if (!config.rendererDir) io.out('UI:         not built in this checkout yet (npm start builds it); the API works without it.');
+  if (!config.rendererDir) io.out('UI:         not built yet (npm start, or npm run build:server for the server bundle, builds it); the API works without it.');
   io.out(`Open the UI (one-time login link, valid 10 minutes):\n  ${gateway.createLoginLink()}`);
   io.out('Press Ctrl+C to stop.');
   await new Promise<void>((resolveStop) => {
