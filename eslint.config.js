@@ -34,7 +34,6 @@ const TEMPORARY_SQL_OUTSIDE_STORE = [
   'src-main/whatsapp/baileys/adapter.ts', // same
 ];
 const TEMPORARY_DOOR_IMPORTS_STORE = [
-  'src-main/cli/wagw.ts', // `keys` commands open the store directly; to go through app/ keys service
 ];
 
 // Import boundaries, by layer. Patterns are relative-path globs, so they match from any depth.

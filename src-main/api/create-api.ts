@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from './middleware/auth.js';
+import { clientAddressMiddleware } from './middleware/client-address.js';
 import { rawBody } from './middleware/body.js';
 import { errorMiddleware } from './middleware/errors.js';
 import { hostGuard } from './middleware/host-guard.js';
@@ -69,7 +70,7 @@ export function uiContentSecurityPolicy(origin: string): string {
 
 export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   const app = new Koa<ApiState>();
-  app.proxy = false; // never trust X-Forwarded-* from a local caller
+  app.proxy = false; // X-Forwarded-For is read only from trusted proxies (middleware/client-address.ts)
   app.silent = true; // errors are logged by our own middleware, once, with a request id
 
   const registry = new ApiRegistry();
@@ -111,6 +112,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
     await next();
   });
   app.use(errorMiddleware(deps.logger));
+  app.use(clientAddressMiddleware(deps.trustedProxies ?? []));
   app.use(hostGuard(deps.allowedHosts, deps.allowedOrigins));
   app.use(rawBody());
   app.use(apiRouter.routes());

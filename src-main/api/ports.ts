@@ -30,6 +30,8 @@ export interface ApiDeps {
   allowedHosts: () => readonly string[];
   /** Origins allowed for browser requests and the realtime socket (our own UI). */
   allowedOrigins: () => readonly string[];
+  /** Reverse proxies whose X-Forwarded-For names the client (the failure limiter then limits the client). */
+  trustedProxies?: readonly string[];
   /** Directory of the built UI to serve at '/', or null. */
   rendererDir: string | null;
   now?: () => number;

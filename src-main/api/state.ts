@@ -7,6 +7,8 @@ export interface ApiState {
   principal?: Principal;
   /** The raw request body (read once, size-limited); parsed lazily so the documented check order holds. */
   rawBody?: Buffer;
+  /** The client's address: the TCP peer, or X-Forwarded-For from a trusted proxy (middleware/client-address.ts). */
+  clientAddress?: string;
 }
 
 export type ApiContext = Context & { state: ApiState; params: Record<string, string> };

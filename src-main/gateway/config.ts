@@ -34,6 +34,10 @@ export interface GatewayConfig {
   nativeBinding: string | null;
   /** Extra origins allowed to open the realtime socket / call the API from a browser (besides our own). */
   extraOrigins: string[];
+  /** Origin the gateway is reached at from outside (a TLS reverse proxy), e.g. https://gw.example.com, or null. */
+  publicUrl: string | null;
+  /** Reverse proxy addresses allowed to name the client with X-Forwarded-For. */
+  trustedProxies: string[];
 }
 
 export const DEFAULT_PORT = 7480;
@@ -65,6 +69,8 @@ export function defaultConfig(overrides: Partial<GatewayConfig> = {}): GatewayCo
     rendererDir: null,
     nativeBinding: null,
     extraOrigins: [],
+    publicUrl: null,
+    trustedProxies: [],
     ...overrides,
   };
 }

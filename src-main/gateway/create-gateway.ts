@@ -9,6 +9,7 @@ import { createApi, type GatewayApi } from '../api/create-api.js';
 import { createAppServices } from '../app/index.js';
 import { createApiKeyService } from '../auth/api-keys.js';
 import { createLoginCodes } from '../auth/login-codes.js';
+import { withStoredLoginCodes } from '../auth/stored-login-codes.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
 import type { Store } from '../store/index.js';
 import type { GatewayConfig } from './config.js';
@@ -91,13 +92,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           app,
           apiKeys,
           tokens,
-          loginCodes,
+          loginCodes: withStoredLoginCodes(loginCodes, store, now),
           authLimiter: createFailureLimiter({ now }),
           realtime,
           logger,
           allowedHosts,
           allowedOrigins,
           rendererDir: config.rendererDir,
+          trustedProxies: config.trustedProxies,
           now,
         },
         { origin: address.origin, owner: secrets.owner },

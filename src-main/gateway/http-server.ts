@@ -4,8 +4,8 @@
  * at listen).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { loopbackHosts } from '../api/middleware/host-guard.js';
 import type { GatewayConfig } from './config.js';
+import { allowedHostsFor, allowedOriginsFor, publicOrigin } from './public-url.js';
 import { StartupError } from './startup-error.js';
 
 export interface HttpAddress {
@@ -19,21 +19,22 @@ export interface HttpAddress {
   setPort(port: number): void;
 }
 
-export function httpAddress(config: Pick<GatewayConfig, 'host' | 'port' | 'extraOrigins'>): HttpAddress {
+export function httpAddress(config: Pick<GatewayConfig, 'host' | 'port' | 'extraOrigins' | 'publicUrl'>): HttpAddress {
   let port = config.port;
-  const wildcard = config.host === '0.0.0.0' || config.host === '::';
-  // Computed once per port, not on every request.
+  const exposure = () => ({ host: config.host, port, publicUrl: config.publicUrl });
+  // Computed once per port (port 0 resolves at listen), not on every request.
   let hostsFor = -1;
   let hosts: string[] = [];
   let origins: string[] = [];
   const refresh = () => {
     if (hostsFor === port) return;
-    hosts = loopbackHosts(port, wildcard || config.host === '127.0.0.1' ? [] : [`${config.host}:${port}`]);
-    origins = [...hosts.map((h) => `http://${h}`), ...config.extraOrigins.map((o) => o.toLowerCase())];
+    hosts = allowedHostsFor(exposure());
+    origins = allowedOriginsFor(exposure(), config.extraOrigins);
     hostsFor = port;
   };
   return {
-    origin: () => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    // The origin of every URL the gateway prints or returns: the public URL when one is set.
+    origin: () => publicOrigin(exposure()),
     allowedHosts() {
       refresh();
       return hosts;

@@ -22,7 +22,7 @@ export function credentialOf(ctx: ApiContext): string | undefined {
  */
 export function authenticate(deps: Pick<ApiDeps, 'apiKeys' | 'tokens' | 'authLimiter'>): Middleware<ApiState> {
   return async (ctx, next) => {
-    const who = ctx.ip || 'unknown';
+    const who = ctx.state.clientAddress ?? (ctx.ip || 'unknown');
     const limit = deps.authLimiter.check(who);
     if (limit.limited) throw new RateLimitedError('too many failed authentications', limit.retryAfterSeconds);
     const credential = credentialOf(ctx as ApiContext);

@@ -35,7 +35,7 @@ export function registerAuthRoutes(api: ApiRegistry, deps: ApiDeps, owner: () =>
       429: { description: 'rate_limited: too many failed logins', schema: ref('Error') },
     },
     async handler(ctx) {
-      const who = ctx.ip || 'unknown';
+      const who = ctx.state.clientAddress ?? (ctx.ip || 'unknown');
       const limit = deps.authLimiter.check(who);
       if (limit.limited) throw new RateLimitedError('too many failed logins', limit.retryAfterSeconds);
       const body = parseBody(ctx, LoginBody);

@@ -1,0 +1,108 @@
+/**
+ * `wagw login-link` next to a running gateway (same data dir, another "process": the code goes through the
+ * database) and `wagw doctor` against a running gateway with and without a public URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src-main/cli/commands/doctor.js';
+import { main } from '../../src-main/cli/wagw.js';
+import { defaultConfig } from '../../src-main/gateway/config.js';
+import { createGateway } from '../../src-main/gateway/create-gateway.js';
+
+const HOST = '127.0.0.2';
+let dataDir = '';
+let port = 0;
+let gateway: ReturnType<typeof createGateway>;
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, host, () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'wagw-remote-cli-'));
+  port = await freePort(HOST);
+  gateway = createGateway(defaultConfig({ dataDir, host: HOST, port, logLevel: 'silent', publicUrl: `http://gw.test:${port}` }), {
+    logger: pino({ level: 'silent' }),
+  });
+  await gateway.start();
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const login = (code: string) =>
+  fetch(`http://${HOST}:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+
+describe('wagw login-link', () => {
+  it('prints a link on the public URL whose code the running gateway accepts once', async () => {
+    const r = await run(['login-link', '--data-dir', dataDir, '--public-url', `http://gw.test:${port}`]);
+    expect(r.code).toBe(0);
+    const link = r.out[1]!;
+    expect(link).toMatch(new RegExp(`^http://gw\\.test:${port}/#login=[\\w-]{43}$`));
+    const code = link.split('#login=')[1]!;
+    // fetch cannot set Host: the gateway also answers its listen address.
+    expect((await login(code)).status).toBe(200);
+    expect((await login(code)).status).toBe(401);
+  });
+
+  it('defaults to the local address when no public URL is configured', async () => {
+    const r = await run(['login-link', '--data-dir', dataDir, '--port', String(port)]);
+    expect(r.out[1]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/#login=`));
+  });
+});
+
+describe('wagw doctor', () => {
+  it('passes the reachability, Host and clock checks, and fails TLS for a plain-http public name', async () => {
+    const checks = await runDoctor({ url: `http://${HOST}:${port}`, publicUrl: `http://gw.test:${port}`, dataDir, insecure: false });
+    const by = Object.fromEntries(checks.map((c) => [c.name, c.level]));
+    expect(by).toEqual({
+      reachable: 'ok',
+      'host accepted': 'ok',
+      'time in sync': 'ok',
+      'TLS in front': 'fail',
+      'data dir writable': 'ok',
+      'disk space': expect.stringMatching(/ok|warn/),
+    });
+    const r = await run(['doctor', '--url', `http://${HOST}:${port}`, '--public-url', `http://gw.test:${port}`, '--data-dir', dataDir]);
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toMatch(/FAIL  TLS in front: http:\/\/gw\.test:\d+ is plain http/);
+  });
+
+  it('fails "host accepted" for a public name the gateway does not know, and "reachable" when nothing listens', async () => {
+    const checks = await runDoctor({ url: `http://${HOST}:${port}`, publicUrl: 'https://other.example.com', dataDir, insecure: false });
+    expect(checks.find((c) => c.name === 'host accepted')).toMatchObject({ level: 'fail', detail: expect.stringMatching(/--public-url/) });
+    const dead = await freePort('127.0.0.1');
+    const down = await runDoctor({ url: `http://127.0.0.1:${dead}`, publicUrl: null, dataDir, insecure: false, timeoutMs: 2000 });
+    expect(down.find((c) => c.name === 'reachable')?.level).toBe('fail');
+  });
+
+  it('passes everything for a loopback gateway reached by its own address', async () => {
+    const r = await run(['doctor', '--url', `http://${HOST}:${port}`, '--data-dir', dataDir]);
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.out.at(-1)).toBe('All checks passed.');
+  });
+});
