@@ -9,12 +9,12 @@
  * Robustness: every item of every event is guarded; a bad item is logged (with the session id) and
  * skipped, the rest of the batch is kept. Nothing here ever throws into Baileys' emitter.
  *
- * Speed: all SQL is prepared once (here or in the repositories); per-session caches answer the LID <->
+ * Speed: all SQL is prepared once, in the repositories (the history hot path uses their positional
+ * statements); per-session caches answer the LID <->
  * phone and display-name lookups the mapper makes for every message, so history sync does one INSERT per
  * message and little else.
  */
 import {
-  BufferJSON,
   proto,
   type BaileysEventMap,
   type Chat as WAChat,
@@ -28,8 +28,9 @@ import type { EventPayloads, EventPublisher, GatewayEvent, RealtimeEventName } f
 import { ackStatus, type Message, type MessageRecord, type SyncState } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { ChatPatch } from '../store/repositories/chats.js';
-import { rowToMessage, type MessageRow } from '../store/repositories/messages.js';
+import { rowToMessage, type MessageSummary } from '../store/repositories/messages.js';
 import type { Ingestor } from './ingest-port.js';
+import { readRawContent } from './raw-message.js';
 import {
   canonicalChatJid,
   canonicalJid,
@@ -130,25 +131,6 @@ const MAX_WARNINGS_PER_BATCH = 5;
 const Status = proto.WebMessageInfo.Status;
 const StubType = proto.WebMessageInfo.StubType;
 
-/** What ingestion needs to know about a stored message to merge a new copy of it into the row. */
-interface ExistingRow {
-  pk: number;
-  chat_jid: string;
-  from_me: number;
-  sender_jid: string | null;
-  sender_lid: string | null;
-  body: string;
-  ack_level: number;
-  edited: number;
-  deleted: number;
-  placeholder: number;
-}
-const EXISTING_COLUMNS = 'pk, chat_jid, from_me, sender_jid, sender_lid, body, ack_level, edited, deleted, placeholder';
-
-const MESSAGE_COLUMNS = `pk, session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid, sender_name, type, body,
-  media_filename, media_mimetype, media_size, has_media, mentions, mention_names, quoted_message_id, timestamp,
-  created_at, ack_level, error, edited, deleted, placeholder`;
-
 function emptyStats(): IngestStats {
   return { inserted: 0, duplicates: 0, replaced: 0, skipped: 0, failed: 0 };
 }
@@ -196,52 +178,7 @@ function muteUntil(v: unknown): number | null {
 export function createIngestor(deps: IngestorDeps): GatewayIngestor {
   const { store, publisher, logger } = deps;
   const now = deps.now ?? Date.now;
-  const db = store.db;
   const sessions = new Map<string, SessionState>();
-
-  // Statements this service needs beyond the repositories, prepared once.
-  const touchChat = db.prepare(
-    `UPDATE chats SET last_message_at = max(last_message_at, ?), unread_count = unread_count + ?
-     WHERE session_id = ? AND jid = ?`,
-  );
-  const insertChat = db.prepare(
-    `INSERT INTO chats (session_id, jid, name, type, last_message_at, unread_count, archived, pinned, muted_until)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, jid) DO NOTHING`,
-  );
-  const chatNameIfMissing = db.prepare(
-    'UPDATE chats SET name = ? WHERE session_id = ? AND jid = ? AND name IS NULL',
-  );
-  const chatNameSaved = db.prepare(
-    `UPDATE chats SET name = ? WHERE session_id = ? AND jid = ? AND type = 'dm' AND (name IS NULL OR name <> ?)`,
-  );
-  const markUnread = db.prepare(
-    'UPDATE chats SET unread_count = max(unread_count, 1) WHERE session_id = ? AND jid = ?',
-  );
-  const ensureChannel = db.prepare(
-    'INSERT INTO channels (session_id, jid) VALUES (?, ?) ON CONFLICT (session_id, jid) DO NOTHING',
-  );
-  const messageByPk = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE pk = ?`);
-  // The hot path of history sync: positional parameters (no per-row parameter object) and narrow reads.
-  // Same columns and semantics as the messages repository's insert (INSERT OR IGNORE on the unique key).
-  const insertMessage = db.prepare(
-    `INSERT OR IGNORE INTO messages (session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid,
-       sender_name, type, body, media_filename, media_mimetype, media_size, has_media, mentions, mention_names,
-       quoted_message_id, timestamp, created_at, ack_level, error, edited, deleted, placeholder, raw)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const existingInChat = db.prepare(
-    `SELECT ${EXISTING_COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`,
-  );
-  const existingById = db.prepare(`SELECT ${EXISTING_COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? LIMIT 1`);
-  const fillRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ? AND raw IS NULL');
-  // One reaction per person per message: a new one replaces theirs, an empty one removes it.
-  const removeReactions = db.prepare(
-    `DELETE FROM messages WHERE session_id = @sessionId AND chat_jid = @chatJid AND type = 'reaction'
-       AND quoted_message_id = @targetId AND wa_message_id <> @keepId
-       AND ((@fromMe = 1 AND from_me = 1)
-         OR (@fromMe = 0 AND from_me = 0 AND (sender_jid = @senderJid OR sender_lid = @senderLid)))`,
-  );
-  const runInTransaction = db.transaction((fn: () => void) => fn());
 
   // ---------------------------------------------------------------------------------------------------
   // Session state and lookups
@@ -377,7 +314,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
 
 
   function emitStatus(b: Batch, pk: number): void {
-    const row = messageByPk.get(pk) as MessageRow | undefined;
+    const row = store.messages.get(pk);
     if (row) emit(b, 'message.status', messageStatusPayload(row));
   }
 
@@ -407,16 +344,25 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     const sid = b.s.id;
     for (const [jid, t] of b.chats) {
       guard(b, 'chat activity', () => {
-        if (touchChat.run(t.lastMessageAt, t.unread, sid, jid).changes === 0) {
+        if (!store.chats.touch(sid, jid, t.lastMessageAt, t.unread)) {
           const name = t.type === 'dm' ? (displayName(b.s, jid) ?? t.nameHint) : null;
-          insertChat.run(sid, jid, name, t.type, t.lastMessageAt, t.unread, 0, 0, null);
+          store.chats.insert(sid, {
+            jid,
+            name,
+            type: t.type,
+            lastMessageAt: t.lastMessageAt,
+            unreadCount: t.unread,
+            archived: false,
+            pinned: false,
+            mutedUntil: null,
+          });
         }
       });
     }
     b.chats.clear();
     for (const [jid, ts] of b.channels) {
       guard(b, 'channel activity', () => {
-        ensureChannel.run(sid, jid);
+        store.channels.ensure(sid, jid);
         if (ts > 0) store.channels.touch(sid, jid, ts);
       });
     }
@@ -448,34 +394,8 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
         b.chats.set(pn, pending);
       }
     }
-    const lidRow = store.chats.getRow(sid, lid);
-    if (!lidRow) {
-      if (pending) store.messages.moveChat(sid, lid, pn);
-      return;
-    }
-    store.messages.moveChat(sid, lid, pn);
-    const pnRow = store.chats.getRow(sid, pn);
-    if (!pnRow) {
-      insertChat.run(
-        sid,
-        pn,
-        lidRow.name,
-        'dm',
-        lidRow.last_message_at,
-        lidRow.unread_count,
-        lidRow.archived,
-        lidRow.pinned,
-        lidRow.muted_until,
-      );
-    } else {
-      store.chats.patch(sid, pn, {
-        unreadCount: pnRow.unread_count + lidRow.unread_count,
-        lastMessageAt: lidRow.last_message_at,
-        ...(pnRow.name === null && lidRow.name !== null ? { name: lidRow.name } : {}),
-      });
-    }
-    store.chats.removeRowOnly(sid, lid);
-    emit(b, 'chat.deleted', chatDeletedPayload(lid, pn));
+    if (store.chats.mergeLidInto(sid, lid, pn)) emit(b, 'chat.deleted', chatDeletedPayload(lid, pn));
+    else if (pending) store.messages.moveChat(sid, lid, pn);
   }
 
   function harvestKey(b: Batch, key: WAMessageKey | null | undefined): void {
@@ -502,8 +422,8 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     store.contacts.upsert(b.s.id, { jid, lid, phoneNumber: pn, name, notify, verifiedName }, b.createdAt);
     b.s.names.clear();
     // A DM chat shows the saved name; a push name only fills a chat that has none.
-    if (name) chatNameSaved.run(name, b.s.id, jid, name);
-    else if (notify) chatNameIfMissing.run(notify, b.s.id, jid);
+    if (name) store.chats.setSavedName(b.s.id, jid, name);
+    else if (notify) store.chats.setNameIfMissing(b.s.id, jid, notify);
   }
 
   type ChatMode = 'history' | 'upsert' | 'update';
@@ -545,7 +465,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       else if (unread === 0) patch.unreadCount = 0;
     }
     if (Object.keys(patch).length) store.chats.patch(b.s.id, jid, patch);
-    if (markedUnread) markUnread.run(b.s.id, jid);
+    if (markedUnread) store.chats.markUnread(b.s.id, jid);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -562,54 +482,14 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     );
   }
 
-  /** Inserts unless (session, chat, id) exists; true when a row was added. */
-  function insertRecord(sessionId: string, m: MessageRecord, createdAt: number): boolean {
-    const media = m.media;
-    return (
-      insertMessage.run(
-        sessionId,
-        m.chatJid,
-        m.waMessageId,
-        m.fromMe ? 1 : 0,
-        m.senderJid,
-        m.senderLid,
-        m.senderName,
-        m.type,
-        m.body,
-        media ? media.filename : null,
-        media ? media.mimetype : null,
-        media ? media.size : null,
-        media ? 1 : 0,
-        m.mentions.length ? JSON.stringify(m.mentions) : null,
-        m.mentions.length && Object.keys(m.mentionNames).length ? JSON.stringify(m.mentionNames) : null,
-        m.quotedMessageId,
-        m.timestamp,
-        createdAt,
-        m.ackLevel,
-        m.error,
-        m.edited ? 1 : 0,
-        m.deleted ? 1 : 0,
-        m.placeholder ? 1 : 0,
-        m.raw,
-      ).changes === 1
-    );
-  }
-
-  function existing(sessionId: string, chatJid: string | null, id: string): ExistingRow | undefined {
-    return (
-      ((chatJid ? existingInChat.get(sessionId, chatJid, id) : undefined) as ExistingRow | undefined) ??
-      (existingById.get(sessionId, id) as ExistingRow | undefined)
-    );
-  }
-
-  function findRow(s: SessionState, key: WAMessageKey | null | undefined): ExistingRow | undefined {
+  function findRow(s: SessionState, key: WAMessageKey | null | undefined): MessageSummary | undefined {
     const id = key?.id;
     if (!id) return undefined;
-    return existing(s.id, canonicalChatJid(key, s.ctx), id);
+    return store.messages.findSummary(s.id, canonicalChatJid(key, s.ctx), id);
   }
 
   /** A message already stored meets a new copy of itself: fill a placeholder, apply revoke/edit/ack. */
-  function applyToExisting(b: Batch, row: ExistingRow, rec: MessageRecord, live: boolean): void {
+  function applyToExisting(b: Batch, row: MessageSummary, rec: MessageRecord, live: boolean): void {
     const sid = b.s.id;
     if (row.placeholder === 1) {
       if (rec.placeholder) {
@@ -622,7 +502,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       b.stats.replaced++;
       if (live) {
         touch(b, { ...rec, chatJid: row.chat_jid }, countsUnread(rec));
-        const fresh = messageByPk.get(row.pk) as MessageRow | undefined;
+        const fresh = store.messages.get(row.pk);
         if (fresh) emit(b, 'message', rowToMessage(fresh));
       }
       return;
@@ -642,20 +522,20 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       store.messages.setError(row.pk, rec.error ?? 'error');
       changed = true;
     }
-    if (live && rec.fromMe && rec.raw) fillRaw.run(rec.raw, row.pk);
+    if (live && rec.fromMe && rec.raw) store.messages.fillRaw(row.pk, rec.raw);
     if (changed && live) emitStatus(b, row.pk);
   }
 
   function storeLive(b: Batch, rec: MessageRecord): void {
     const sid = b.s.id;
     // By id across chats too: our own sends are stored before the echo, maybe under the other JID form.
-    const row = existing(sid, rec.chatJid, rec.waMessageId);
+    const row = store.messages.findSummary(sid, rec.chatJid, rec.waMessageId);
     if (row) {
       applyToExisting(b, row, rec, true);
       return;
     }
     const createdAt = now();
-    if (!insertRecord(sid, rec, createdAt)) {
+    if (!store.messages.insertFast(sid, rec, createdAt)) {
       b.stats.duplicates++;
       return;
     }
@@ -667,24 +547,23 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
 
   function storeHistory(b: Batch, rec: MessageRecord): void {
     const sid = b.s.id;
-    if (insertRecord(sid, rec, b.createdAt)) {
+    if (store.messages.insertFast(sid, rec, b.createdAt)) {
       b.stats.inserted++;
       touch(b, rec, false);
       return;
     }
-    const row = existingInChat.get(sid, rec.chatJid, rec.waMessageId) as ExistingRow | undefined;
+    const row = store.messages.findSummaryInChat(sid, rec.chatJid, rec.waMessageId);
     if (row) applyToExisting(b, row, rec, false);
     else b.stats.duplicates++;
   }
 
   /** Keeps one reaction per person per message (live only: history holds final states already). */
   function supersedeReactions(b: Batch, rec: MessageRecord, targetId: string, keepId: string): void {
-    removeReactions.run({
-      sessionId: b.s.id,
+    store.messages.removeReactions(b.s.id, {
       chatJid: rec.chatJid,
       targetId,
       keepId,
-      fromMe: rec.fromMe ? 1 : 0,
+      fromMe: rec.fromMe,
       senderJid: rec.senderJid,
       senderLid: rec.senderLid,
     });
@@ -750,7 +629,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
   }
 
   /** Only the author edits a message: refuse an edit whose key names someone else. */
-  function sameAuthor(s: SessionState, row: ExistingRow, key: WAMessageKey): boolean {
+  function sameAuthor(s: SessionState, row: MessageSummary, key: WAMessageKey): boolean {
     if ((key.fromMe === true) !== (row.from_me === 1)) return false;
     if (key.fromMe) return true;
     const p = normalizeJid(key.participant);
@@ -961,7 +840,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
   /** Any newsletter notification proves the channel exists for this account. */
   function channelSeen(b: Batch, data: { id?: unknown } | null | undefined): void {
     const jid = normalizeJid(data?.id);
-    if (jid && chatKind(jid) === 'channel') ensureChannel.run(b.s.id, jid);
+    if (jid && chatKind(jid) === 'channel') store.channels.ensure(b.s.id, jid);
   }
 
   function groupsUpsert(b: Batch, list: unknown): void {
@@ -1045,7 +924,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     const b: Batch = { s, chats: new Map(), channels: new Map(), events: [], stats, warnings: 0, createdAt: now() };
     try {
       s.batch = b;
-      runInTransaction(() => writeBatch(b, events));
+      store.transaction(() => writeBatch(b, events));
     } catch (err) {
       // Only a failed COMMIT gets here (every step is guarded): nothing was stored, so nothing is announced.
       logger.warn({ sessionId, err }, 'ingest: batch could not be committed');
@@ -1094,11 +973,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
         const id = key?.id;
         if (!id) return undefined;
         const raw = store.messages.raw(sessionId, id);
-        if (!raw) return undefined;
-        const parsed = JSON.parse(raw, BufferJSON.reviver) as { message?: unknown } | null;
-        const content = parsed?.message;
-        if (!content || typeof content !== 'object') return undefined;
-        return proto.Message.fromObject(content as Record<string, unknown>);
+        return raw ? readRawContent(raw) : undefined;
       } catch (err) {
         logger.warn({ sessionId, err }, 'getMessage: stored payload could not be revived');
         return undefined;

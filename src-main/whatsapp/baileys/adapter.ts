@@ -53,7 +53,8 @@ import type { Store } from '../../store/index.js';
 import { rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
 import type { Ingestor } from '../ingest-port.js';
 import type { SocketFactory, SocketLike } from '../socket.js';
-import { createSqliteAuthState, reviveAuthValue, serialiseAuthValue, type SqliteAuthState } from './auth-state.js';
+import { readRawContent, readRawMessage, writeRawMessage } from '../raw-message.js';
+import { createSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 
 export interface BaileysClientFactoryDeps {
   store: Store;
@@ -84,9 +85,7 @@ export const MAX_CHANNEL_DESCRIPTION_LENGTH = 2_048;
 const PHONE_DIGITS = /^[1-9][0-9]{6,14}$/;
 
 export function createBaileysClientFactory(deps: BaileysClientFactoryDeps): WhatsAppClientFactory {
-  // The messages repository has no "set raw" statement; this is the one write the adapter adds to it.
-  const setRaw = deps.store.db.prepare('UPDATE messages SET raw = ? WHERE pk = ?');
-  return (ctx) => new BaileysClient(deps, ctx, (pk, raw) => setRaw.run(raw, pk));
+  return (ctx) => new BaileysClient(deps, ctx);
 }
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -115,7 +114,6 @@ class BaileysClient implements WhatsAppClient {
   constructor(
     private readonly deps: BaileysClientFactoryDeps,
     private readonly ctx: ClientContext,
-    private readonly storeRaw: (pk: number, raw: string) => void,
   ) {
     this.sandbox = deps.sandbox;
     this.store = deps.store;
@@ -328,8 +326,7 @@ class BaileysClient implements WhatsAppClient {
       if (!key.id) return undefined;
       const raw = this.store.messages.raw(this.sessionId, key.id);
       if (!raw) return undefined;
-      const info = reviveAuthValue(raw) as { message?: Record<string, unknown> | null } | null;
-      return info?.message ? proto.Message.fromObject(info.message) : undefined;
+      return readRawContent(raw);
     } catch (e) {
       this.log.warn({ err: messageOf(e), id: key.id }, 'getMessage could not read the stored message');
       return undefined;
@@ -476,7 +473,8 @@ class BaileysClient implements WhatsAppClient {
     }
     if (sent) {
       try {
-        this.storeRaw(pk, serialiseAuthValue(sent));
+        const raw = writeRawMessage(sent);
+        if (raw) this.store.messages.setRaw(pk, raw);
       } catch (e) {
         // The message went out; only retries and replies to it lose their source.
         this.log.error({ err: e, waMessageId }, 'could not store the sent message');
@@ -545,20 +543,17 @@ class BaileysClient implements WhatsAppClient {
     if (!raw) {
       throw new NotFoundError('the message to reply to is not stored in this session', { replyTo });
     }
-    let parsed: Record<string, unknown> & { key?: Record<string, unknown>; message?: unknown };
+    let quoted: WAMessage | null;
     try {
-      parsed = reviveAuthValue(raw) as typeof parsed;
+      quoted = readRawMessage(raw);
     } catch {
       throw new NotFoundError('the stored copy of the message to reply to is unreadable', { replyTo });
     }
-    if (!parsed?.key || !parsed.message) {
+    if (!quoted) {
       throw new ValidationError('the message to reply to has no content (it may have been deleted)', {
         field: 'replyTo',
       });
     }
-    const quoted = proto.WebMessageInfo.fromObject(parsed) as WAMessage;
-    // fromObject drops the key fields Baileys adds beyond the protobuf (BAILEYS.md section 6); put them back.
-    Object.assign(quoted.key, parsed.key);
     return quoted;
   }
 
