@@ -17,7 +17,7 @@ import pino from 'pino';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { createRealtimeHub } from '../../src-main/gateway/realtime.js';
 import { openStore, type Store } from '../../src-main/store/index.js';
-import { createIngestor, type HistoryChunk as HistoryPayload } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor, type HistoryChunk as HistoryPayload } from '../../src-main/whatsapp/ingest/index.js';
 import { mapMessage, meIdentity, type MapperContext } from '../../src-main/whatsapp/mapper.js';
 import { writeRawMessage } from '../../src-main/whatsapp/raw-message.js';
 import { generateMessages, generateSandboxAccount, planHistory } from '../../src-main/whatsapp/sandbox/index.js';

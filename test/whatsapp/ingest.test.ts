@@ -14,7 +14,7 @@ import type { GatewayEvent, GatewayEventOf, RealtimeEventName } from '../../src-
 import type { Message } from '../../src-main/core/types.js';
 import { openStore, type Store } from '../../src-main/store/index.js';
 import { rowToMessage } from '../../src-main/store/repositories/messages.js';
-import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import type { SocketLike } from '../../src-main/whatsapp/socket.js';
 import {
   ALICE,

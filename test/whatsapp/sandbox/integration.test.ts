@@ -10,7 +10,7 @@ import type { GatewayEvent } from '../../../src-main/core/events.js';
 import type { ClientUpdate, WhatsAppClient } from '../../../src-main/core/whatsapp-port.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import { createBaileysClientFactory } from '../../../src-main/whatsapp/baileys/adapter.js';
-import { createIngestor } from '../../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../../src-main/whatsapp/ingest/index.js';
 import { createSandbox, generateSandboxAccount, type SandboxController } from '../../../src-main/whatsapp/sandbox/index.js';
 import { ManualClock, silentLogger } from './helpers.js';
 
