@@ -1,19 +1,7 @@
 import { BufferJSON, proto, type WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalChatJid,
-  describeContent,
-  describeStub,
-  editedBody,
-  keyMapping,
-  mapMessage,
-  meIdentity,
-  normalizeJid,
-  protocolAction,
-  reactionRemoval,
-  toMillis,
-  type MapperContext,
-} from '../../src-main/whatsapp/mapper.js';
+import { canonicalChatJid, keyMapping, meIdentity, normalizeJid } from '../../src-main/core/jid.js';
+import { describeContent, describeStub, editedBody, mapMessage, protocolAction, reactionRemoval, toMillis, type MapperContext } from '../../src-main/whatsapp/mapper.js';
 import { writeRawMessage } from '../../src-main/whatsapp/raw-message.js';
 import {
   ALICE,

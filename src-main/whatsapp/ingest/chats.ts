@@ -6,7 +6,8 @@ import type { BaileysEventMap, Chat as WAChat } from '@whiskeysockets/baileys';
 import { chatDeletedPayload } from '../../core/event-payloads.js';
 import type { MessageRecord } from '../../core/types.js';
 import type { ChatPatch } from '../../store/repositories/chats.js';
-import { canonicalJid, chatKind, isLid, isPn, normalizeJid, toMillis, toNum } from '../mapper.js';
+import { canonicalJid, chatKind, isLidJid, isPhoneJid, normalizeJid } from '../../core/jid.js';
+import { toMillis, toNum } from '../mapper.js';
 import { each, emit, guard, str, type Batch } from './batch.js';
 import { displayName, learnMapping } from './identity.js';
 
@@ -78,8 +79,8 @@ export function upsertChat(b: Batch, c: Partial<WAChat> & Record<string, unknown
   // A conversation names its other form: learn it before deciding where the chat lives.
   const pnJid = normalizeJid(c.pnJid);
   const lidJid = normalizeJid(c.lidJid);
-  if (isLid(raw) && pnJid) learnMapping(b, raw, pnJid);
-  else if (isPn(raw) && lidJid) learnMapping(b, lidJid, raw);
+  if (isLidJid(raw) && pnJid) learnMapping(b, raw, pnJid);
+  else if (isPhoneJid(raw) && lidJid) learnMapping(b, lidJid, raw);
   const jid = canonicalJid(raw, b.s.ctx);
   if (!jid) return;
   const kind = chatKind(jid);

@@ -5,7 +5,8 @@
  */
 import type { Contact as WAContact, WAMessageKey } from '@whiskeysockets/baileys';
 import { chatDeletedPayload } from '../../core/event-payloads.js';
-import { isLid, isPn, keyMapping, meIdentity, normalizeJid, type MapperContext, type MeIdentity } from '../mapper.js';
+import { isLidJid, isPhoneJid, keyMapping, meIdentity, normalizeJid, type MeIdentity } from '../../core/jid.js';
+import { type MapperContext } from '../mapper.js';
 import { emit, str, type Batch, type IngestEnv } from './batch.js';
 
 export interface SessionState {
@@ -97,7 +98,7 @@ export function displayName(s: SessionState, jid: string): string | null {
   if (memo !== undefined) return memo;
   let name = store.contacts.displayName(s.id, jid);
   if (!name) {
-    const other = isLid(jid) ? resolvePn(s, jid) : isPn(jid) ? resolveLid(s, jid) : undefined;
+    const other = isLidJid(jid) ? resolvePn(s, jid) : isPhoneJid(jid) ? resolveLid(s, jid) : undefined;
     if (other) name = store.contacts.displayName(s.id, other);
   }
   s.names.set(jid, name ?? null);
@@ -108,7 +109,7 @@ export function learnMapping(b: Batch, lidRaw: unknown, pnRaw: unknown): void {
   const { store } = b.s.env;
   const lid = normalizeJid(lidRaw);
   const pn = normalizeJid(pnRaw);
-  if (!lid || !pn || !isLid(lid) || !isPn(pn)) return;
+  if (!lid || !pn || !isLidJid(lid) || !isPhoneJid(pn)) return;
   if (b.s.pnByLid.get(lid) === pn) return;
   store.lidMappings.put(b.s.id, lid, pn);
   b.s.names.clear();
@@ -144,11 +145,11 @@ export function harvestKey(b: Batch, key: WAMessageKey | null | undefined): void
 export function upsertContact(b: Batch, c: Partial<WAContact>): void {
   const { store } = b.s.env;
   const id = normalizeJid(c?.id);
-  if (!id || !(isPn(id) || isLid(id))) return;
-  let lid = normalizeJid(c.lid) ?? (isLid(id) ? id : null);
-  let pn = normalizeJid(c.phoneNumber) ?? (isPn(id) ? id : null);
-  if (lid && !isLid(lid)) lid = null;
-  if (pn && !isPn(pn)) pn = null;
+  if (!id || !(isPhoneJid(id) || isLidJid(id))) return;
+  let lid = normalizeJid(c.lid) ?? (isLidJid(id) ? id : null);
+  let pn = normalizeJid(c.phoneNumber) ?? (isPhoneJid(id) ? id : null);
+  if (lid && !isLidJid(lid)) lid = null;
+  if (pn && !isPhoneJid(pn)) pn = null;
   if (lid && pn) learnMapping(b, lid, pn);
   const name = str(c.name);
   const notify = str(c.notify);

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { EventPublisher, GatewayEvent } from '../../core/events.js';
 import type { Store } from '../../store/index.js';
 import type { Ingestor } from '../ingest-port.js';
-import { meIdentity } from '../mapper.js';
+import { meIdentity } from '../../core/jid.js';
 import { readRawContent } from '../raw-message.js';
 import type { SocketLike } from '../socket.js';
 import { each, emptyStats, guard, MAX_WARNINGS_PER_BATCH, type Batch, type IngestEnv, type IngestStats } from './batch.js';

@@ -6,23 +6,8 @@
 import { proto, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
 import { ackStatus, type Message, type MessageRecord } from '../../core/types.js';
 import { rowToMessage, type MessageSummary } from '../../store/repositories/messages.js';
-import {
-  canonicalChatJid,
-  canonicalJid,
-  chatKind,
-  editedBody,
-  errorText,
-  isLid,
-  mapMessage,
-  normalizeJid,
-  protocolAction,
-  reactionRemoval,
-  receiptLevel,
-  statusOf,
-  stubTypeOf,
-  toNum,
-  type ProtocolAction,
-} from '../mapper.js';
+import { canonicalChatJid, canonicalJid, chatKind, isLidJid, normalizeJid } from '../../core/jid.js';
+import { editedBody, errorText, mapMessage, protocolAction, reactionRemoval, receiptLevel, statusOf, stubTypeOf, toNum, type ProtocolAction } from '../mapper.js';
 import { each, emit, emitStatus, guard, warn, type Batch } from './batch.js';
 import { flushTouches, touch } from './chats.js';
 import { harvestKey, resolveLid, resolvePn, type SessionState } from './identity.js';
@@ -229,7 +214,7 @@ export function sameAuthor(s: SessionState, row: MessageSummary, key: WAMessageK
   const p = normalizeJid(key.participant);
   if (!p || (!row.sender_jid && !row.sender_lid)) return true;
   if (p === row.sender_jid || p === row.sender_lid) return true;
-  const other = isLid(p) ? resolvePn(s, p) : resolveLid(s, p);
+  const other = isLidJid(p) ? resolvePn(s, p) : resolveLid(s, p);
   return other !== undefined && (other === row.sender_jid || other === row.sender_lid);
 }
 
