@@ -9,6 +9,9 @@
  * - After close() or a socket close, events from that socket do nothing: our listeners are removed and the
  *   ingestor only ever sees a gated view of the emitter that goes quiet at the same moment.
  * - Every failure a caller sees is an AppError with a plain message; stacks stay in the log.
+ *
+ * Size (~510 lines): one class, the client's connection state machine plus its outgoing actions, which must
+ * check that state; input checks, failures and the socket gate are in outgoing.ts, failures.ts, gated-socket.ts.
  */
 import {
   generateMessageIDV2,
