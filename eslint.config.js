@@ -25,16 +25,6 @@ const sqlSyntax = [
   { selector: "CallExpression[callee.property.name='prepare']", message: SQL_ONLY_IN_STORE },
 ];
 
-/**
- * TEMPORARY (issue 8, delete at merge): files that still break a boundary on this branch and are being fixed
- * on other branches. Each entry says which rule it escapes and why.
- */
-const TEMPORARY_SQL_OUTSIDE_STORE = [
-  'src-main/whatsapp/ingest.ts', // SQL moves into store/ repositories on the ingestion branch
-  'src-main/whatsapp/baileys/adapter.ts', // same
-];
-const TEMPORARY_DOOR_IMPORTS_STORE = [
-];
 
 // Import boundaries, by layer. Patterns are relative-path globs, so they match from any depth.
 const LAYERS = {
@@ -85,7 +75,6 @@ export default tseslint.config(
   {
     // Doors translate (parse input, call one app service, format output): no gateway/, store/ or whatsapp/.
     files: ['src-main/api/**/*.ts', 'src-main/mcp/**/*.ts', 'src-main/cli/**/*.ts'],
-    ignores: TEMPORARY_DOOR_IMPORTS_STORE,
     rules: {
       'no-restricted-imports': restrictImports(LAYERS.store, LAYERS.whatsapp),
     },
@@ -123,9 +112,5 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    files: TEMPORARY_SQL_OUTSIDE_STORE,
-    rules: { 'no-restricted-syntax': ['error', ...electronSyntax] },
   },
 );

@@ -27,24 +27,12 @@ export class AppError extends Error {
   /** Extra response headers (e.g. Retry-After for rate_limited). */
   readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, headers?: Record<string, string>);
-  /**
-   * @deprecated TEMPORARY (issue 8 merge): src-main/whatsapp/baileys/{adapter,auth-state}.ts still pass an HTTP
-   * status, which is ignored. Delete this overload once those call sites pass (code, message, details).
-   */
-  constructor(code: ErrorCode, legacyStatus: number, message: string, details?: Record<string, unknown>);
-  constructor(
-    code: ErrorCode,
-    messageOrStatus: string | number,
-    detailsOrMessage?: Record<string, unknown> | string,
-    headersOrDetails?: Record<string, string> | Record<string, unknown>,
-  ) {
-    const legacy = typeof messageOrStatus === 'number';
-    super(legacy ? String(detailsOrMessage ?? '') : messageOrStatus);
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    super(message);
     this.name = 'AppError';
     this.code = code;
-    this.details = (legacy ? headersOrDetails : detailsOrMessage) as Record<string, unknown> | undefined ?? {};
-    this.headers = legacy ? {} : ((headersOrDetails as Record<string, string> | undefined) ?? {});
+    this.details = details;
+    this.headers = headers;
   }
 }
 

@@ -9,7 +9,7 @@ import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import type { Store } from '../store/index.js';
 import { createBaileysClientFactory } from '../whatsapp/baileys/adapter.js';
 import { createRealSocketFactory, forgetSessionSocketCaches } from '../whatsapp/baileys/real-socket.js';
-import { createIngestor, type GatewayIngestor } from '../whatsapp/ingest.js';
+import { createIngestor, type GatewayIngestor } from '../whatsapp/ingest/index.js';
 import { createSandbox, type SandboxController } from '../whatsapp/sandbox/index.js';
 import type { SandboxConfig } from './config.js';
 

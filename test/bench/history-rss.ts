@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createRealtimeHub } from '../../src-main/gateway/realtime.js';
 import { openStore } from '../../src-main/store/index.js';
-import { createIngestor, type HistoryChunk as HistoryPayload } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor, type HistoryChunk as HistoryPayload } from '../../src-main/whatsapp/ingest/index.js';
 import { generateMessages, generateSandboxAccount, planHistory } from '../../src-main/whatsapp/sandbox/index.js';
 import { peakRssMiB, resetPeakRss, rssMiB } from './common.js';
 

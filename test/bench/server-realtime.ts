@@ -15,7 +15,7 @@ import pino from 'pino';
 import { createApiKeyService } from '../../src-main/auth/api-keys.js';
 import { defaultConfig } from '../../src-main/gateway/config.js';
 import { createGateway } from '../../src-main/gateway/create-gateway.js';
-import { createIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import { generateMessages, generateSandboxAccount } from '../../src-main/whatsapp/sandbox/index.js';
 import { wallMs } from './common.js';
 

@@ -17,7 +17,7 @@ import type { WhatsAppClient } from '../../src-main/core/whatsapp-port.js';
 import { createSessionManager } from '../../src-main/gateway/session-manager.js';
 import { createBaileysClientFactory } from '../../src-main/whatsapp/baileys/adapter.js';
 import { createSqliteAuthState } from '../../src-main/whatsapp/baileys/auth-state.js';
-import { createIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import type { SocketLike } from '../../src-main/whatsapp/socket.js';
 import { ALICE, BASE_SECONDS, DAVE, ME as ACCOUNT, textMessage } from '../fixtures/baileys/corpus.js';
 import { FakeClock } from '../helpers/clock.js';

@@ -8,7 +8,7 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import { BASE_SECONDS, textMessage } from '../fixtures/baileys/corpus.js';
 import { byTestIdAttr, E2E_TEST_TIMEOUT, announceSkip, openInbox, useE2eSuite } from './harness.js';
 

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWhatsAppRuntime } from '../../src-main/gateway/whatsapp-runtime.js';
 import { sessionSocketCaches } from '../../src-main/whatsapp/baileys/real-socket.js';
-import { createIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import { fakeWorld } from '../helpers/fake-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { tempStoreWithSession, type TempStore } from '../helpers/store.js';

@@ -5,16 +5,14 @@
  */
 import { makeEventBuffer, proto, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
 import processMessage from '@whiskeysockets/baileys/lib/Utils/process-message.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { tempStoreWithSession } from '../helpers/store.js';
 import type { GatewayEvent, GatewayEventOf, RealtimeEventName } from '../../src-main/core/events.js';
 import type { Message } from '../../src-main/core/types.js';
-import { openStore, type Store } from '../../src-main/store/index.js';
+import type { Store } from '../../src-main/store/index.js';
 import { rowToMessage } from '../../src-main/store/repositories/messages.js';
-import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import type { SocketLike } from '../../src-main/whatsapp/socket.js';
 import {
   ALICE,
@@ -61,22 +59,12 @@ interface Harness {
 }
 
 function harness(): Harness {
-  const dir = mkdtempSync(join(tmpdir(), 'wagw-ingest-'));
-  const store = openStore(join(dir, 'gateway.db'));
-  store.organizations.create(ORG, 'Personal', 1);
-  store.sessions.create({
-    id: SID,
-    organizationId: ORG,
-    label: 'test',
-    sandbox: false,
-    sandboxSeed: null,
-    fullHistory: false,
-    autoRead: false,
-    presenceTyping: false,
-    now: 1,
-  });
   // The adapter records our identity on the session row when the socket opens.
-  store.sessions.update(SID, { waJid: ME.pn, waLid: ME.lid, phoneNumber: '15550000001' });
+  const temp = tempStoreWithSession(
+    { id: SID, patch: { waJid: ME.pn, waLid: ME.lid, phoneNumber: '15550000001' } },
+    { organizationId: ORG },
+  );
+  const { store, dir } = temp;
   const published: GatewayEvent[] = [];
   const warnings: Record<string, unknown>[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
@@ -126,8 +114,7 @@ function harness(): Harness {
     close() {
       detach();
       ev.destroy();
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      temp.cleanup();
     },
   };
   return h;

@@ -1,20 +1,8 @@
 import { BufferJSON, proto, type WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalChatJid,
-  describeContent,
-  describeStub,
-  editedBody,
-  keyMapping,
-  mapMessage,
-  meIdentity,
-  normalizeJid,
-  protocolAction,
-  rawOf,
-  reactionRemoval,
-  toMillis,
-  type MapperContext,
-} from '../../src-main/whatsapp/mapper.js';
+import { canonicalChatJid, keyMapping, meIdentity, normalizeJid } from '../../src-main/core/jid.js';
+import { describeContent, describeStub, editedBody, mapMessage, protocolAction, reactionRemoval, toMillis, type MapperContext } from '../../src-main/whatsapp/mapper.js';
+import { writeRawMessage } from '../../src-main/whatsapp/raw-message.js';
 import {
   ALICE,
   BOB,
@@ -235,14 +223,14 @@ describe('raw payload', () => {
   const revive = (raw: string) => proto.WebMessageInfo.fromObject(JSON.parse(raw, BufferJSON.reviver) as Record<string, unknown>);
 
   it.each(buildCorpus())('revives to the same WebMessageInfo: $name', ({ message }) => {
-    const raw = rawOf(message)!;
+    const raw = writeRawMessage(message)!;
     const original = message instanceof proto.WebMessageInfo ? message : proto.WebMessageInfo.fromObject(message as never);
     expect(revive(raw).toJSON()).toEqual(original.toJSON());
   });
 
   it('keeps bytes, 64-bit numbers and the key fields Baileys adds beyond the protobuf', () => {
     const image = buildCorpus().find((c) => c.expected.waMessageId === 'FX06')!.message;
-    const raw = rawOf(image)!;
+    const raw = writeRawMessage(image)!;
     const parsed = JSON.parse(raw, BufferJSON.reviver) as { key: Record<string, unknown>; messageTimestamp: unknown };
     expect(parsed.key).toMatchObject({ remoteJid: ALICE.pn, remoteJidAlt: ALICE.lid, addressingMode: 'pn' });
     expect(parsed.messageTimestamp).toBe(String(image.messageTimestamp));
@@ -259,7 +247,7 @@ describe('raw payload', () => {
       messageTimestamp: 1_719_662_400,
       status: proto.WebMessageInfo.Status.PENDING,
     };
-    const raw = rawOf(plainPayload as unknown as WAMessage)!;
+    const raw = writeRawMessage(plainPayload as unknown as WAMessage)!;
     const back = revive(raw);
     expect([...back.message!.imageMessage!.mediaKey!]).toEqual([1, 2, 3]);
     expect(back.status).toBe(proto.WebMessageInfo.Status.PENDING);

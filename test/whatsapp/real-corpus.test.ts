@@ -22,7 +22,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src-main/core/types.js';
 import { rowToMessage } from '../../src-main/store/repositories/messages.js';
-import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest.js';
+import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import type { SocketLike } from '../../src-main/whatsapp/socket.js';
 import { tempStoreWithSession, type TempStore } from '../helpers/store.js';
 

@@ -61,6 +61,7 @@ export function createChannelsRepository(db: Db) {
   const touch = db.prepare(
     'UPDATE channels SET last_message_at = max(last_message_at, ?) WHERE session_id = ? AND jid = ?',
   );
+  const ensure = db.prepare('INSERT INTO channels (session_id, jid) VALUES (?, ?) ON CONFLICT (session_id, jid) DO NOTHING');
   const firstPage = db.prepare(
     `SELECT ${COLUMNS} FROM channels WHERE session_id = ? ORDER BY last_message_at DESC, jid DESC LIMIT ?`,
   );
@@ -85,6 +86,10 @@ export function createChannelsRepository(db: Db) {
         setSubscribers: c.subscribers !== undefined ? 1 : 0,
         setInvite: c.invite !== undefined ? 1 : 0,
       });
+    },
+    /** Creates the channel row if missing (a post or a notification proves the channel exists). */
+    ensure(sessionId: string, jid: string): void {
+      ensure.run(sessionId, jid);
     },
     getRow(sessionId: string, jid: string): ChannelRow | undefined {
       return get.get(sessionId, jid) as ChannelRow | undefined;

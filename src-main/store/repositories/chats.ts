@@ -45,6 +45,18 @@ export function rowToChat(r: ChatRow, last: MessageRow | undefined): Chat {
   };
 }
 
+/** A whole new chat row (ingestion creates chats with their activity and flags at once). */
+export interface NewChat {
+  jid: string;
+  name: string | null;
+  type: ChatType;
+  lastMessageAt: number;
+  unreadCount: number;
+  archived: boolean;
+  pinned: boolean;
+  mutedUntil: number | null;
+}
+
 export type ChatsRepository = ReturnType<typeof createChatsRepository>;
 
 export function createChatsRepository(db: Db) {
@@ -88,6 +100,75 @@ export function createChatsRepository(db: Db) {
        last_message_at = max(last_message_at, coalesce(@lastMessageAt, 0))
      WHERE session_id = @sessionId AND jid = @jid`,
   );
+  const insertIfMissing = db.prepare(
+    `INSERT INTO chats (session_id, jid, name, type, last_message_at, unread_count, archived, pinned, muted_until)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, jid) DO NOTHING`,
+  );
+  const nameIfMissing = db.prepare('UPDATE chats SET name = ? WHERE session_id = ? AND jid = ? AND name IS NULL');
+  const savedName = db.prepare(
+    `UPDATE chats SET name = ? WHERE session_id = ? AND jid = ? AND type = 'dm' AND (name IS NULL OR name <> ?)`,
+  );
+  const markUnread = db.prepare('UPDATE chats SET unread_count = max(unread_count, 1) WHERE session_id = ? AND jid = ?');
+  // Merge a LID-form conversation into its phone-form chat; a duplicate id already there wins.
+  const moveMessages = db.prepare('UPDATE OR IGNORE messages SET chat_jid = ? WHERE session_id = ? AND chat_jid = ?');
+  const insertChat = (sessionId: string, c: NewChat): boolean =>
+    insertIfMissing.run(
+      sessionId,
+      c.jid,
+      c.name,
+      c.type,
+      c.lastMessageAt,
+      c.unreadCount,
+      c.archived ? 1 : 0,
+      c.pinned ? 1 : 0,
+      c.mutedUntil,
+    ).changes === 1;
+  const patch = (sessionId: string, jid: string, p: ChatPatch): void => {
+    patchStmt.run({
+      sessionId,
+      jid,
+      setName: p.name !== undefined ? 1 : 0,
+      name: p.name ?? null,
+      unreadCount: p.unreadCount ?? null,
+      archived: p.archived === undefined ? null : p.archived ? 1 : 0,
+      pinned: p.pinned === undefined ? null : p.pinned ? 1 : 0,
+      setMuted: p.mutedUntil !== undefined ? 1 : 0,
+      mutedUntil: p.mutedUntil ?? null,
+      lastMessageAt: p.lastMessageAt ?? null,
+    });
+  };
+  /**
+   * Files the conversation stored under `lid` under its phone chat `pn`: messages move (duplicates already
+   * there win), the phone chat is created from the LID chat or takes its counters and name, the LID row goes.
+   * True when a LID chat row existed (callers announce its deletion); without one, nothing is touched.
+   */
+  const mergeLidTx = db.transaction((sessionId: string, lid: string, pn: string): boolean => {
+    const lidRow = get.get(sessionId, lid) as ChatRow | undefined;
+    if (!lidRow) return false;
+    moveMessages.run(pn, sessionId, lid);
+    removeMessages.run(sessionId, lid); // leftovers were duplicates of rows already in the phone chat
+    const pnRow = get.get(sessionId, pn) as ChatRow | undefined;
+    if (!pnRow) {
+      insertChat(sessionId, {
+        jid: pn,
+        name: lidRow.name,
+        type: 'dm',
+        lastMessageAt: lidRow.last_message_at,
+        unreadCount: lidRow.unread_count,
+        archived: lidRow.archived === 1,
+        pinned: lidRow.pinned === 1,
+        mutedUntil: lidRow.muted_until,
+      });
+    } else {
+      patch(sessionId, pn, {
+        unreadCount: pnRow.unread_count + lidRow.unread_count,
+        lastMessageAt: lidRow.last_message_at,
+        ...(pnRow.name === null && lidRow.name !== null ? { name: lidRow.name } : {}),
+      });
+    }
+    remove.run(sessionId, lid);
+    return true;
+  });
   const deleteTx = db.transaction((sessionId: string, jid: string) => {
     removeMessages.run(sessionId, jid);
     return remove.run(sessionId, jid).changes === 1;
@@ -110,23 +191,30 @@ export function createChatsRepository(db: Db) {
     exists(sessionId: string, jid: string): boolean {
       return get.get(sessionId, jid) !== undefined;
     },
-    /** Records activity: last_message_at only moves forward; unread grows by `unreadDelta`. */
-    touch(sessionId: string, jid: string, timestamp: number, unreadDelta = 0): void {
-      touch.run(timestamp, unreadDelta, sessionId, jid);
+    /**
+     * Records activity: last_message_at only moves forward; unread grows by `unreadDelta`.
+     * False when there is no such chat (nothing changed).
+     */
+    touch(sessionId: string, jid: string, timestamp: number, unreadDelta = 0): boolean {
+      return touch.run(timestamp, unreadDelta, sessionId, jid).changes === 1;
     },
-    patch(sessionId: string, jid: string, p: ChatPatch): void {
-      patchStmt.run({
-        sessionId,
-        jid,
-        setName: p.name !== undefined ? 1 : 0,
-        name: p.name ?? null,
-        unreadCount: p.unreadCount ?? null,
-        archived: p.archived === undefined ? null : p.archived ? 1 : 0,
-        pinned: p.pinned === undefined ? null : p.pinned ? 1 : 0,
-        setMuted: p.mutedUntil !== undefined ? 1 : 0,
-        mutedUntil: p.mutedUntil ?? null,
-        lastMessageAt: p.lastMessageAt ?? null,
-      });
+    /** Creates the chat with all its fields unless it exists; true when created. */
+    insert: insertChat,
+    patch,
+    /** Sets a name only on a chat that has none (a push name never replaces a saved one). */
+    setNameIfMissing(sessionId: string, jid: string, name: string): void {
+      nameIfMissing.run(name, sessionId, jid);
+    },
+    /** A saved contact name: the name of the person's DM chat. */
+    setSavedName(sessionId: string, jid: string, name: string): void {
+      savedName.run(name, sessionId, jid, name);
+    },
+    /** Marked unread on the phone: at least one unread. */
+    markUnread(sessionId: string, jid: string): void {
+      markUnread.run(sessionId, jid);
+    },
+    mergeLidInto(sessionId: string, lid: string, pn: string): boolean {
+      return mergeLidTx(sessionId, lid, pn);
     },
     /** Newest activity first. `query` filters by name or JID substring (case-insensitive for ASCII). */
     page(sessionId: string, limit: number, after?: ChatKey, query?: string): ChatRow[] {

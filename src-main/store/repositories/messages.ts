@@ -139,6 +139,38 @@ function recordParams(sessionId: string, m: MessageRecord, createdAt: number) {
   };
 }
 
+/** What ingestion needs to know about a stored message to merge a new copy of it into the row (narrow read). */
+export interface MessageSummary {
+  pk: number;
+  chat_jid: string;
+  from_me: number;
+  sender_jid: string | null;
+  sender_lid: string | null;
+  body: string;
+  ack_level: number;
+  edited: number;
+  deleted: number;
+  placeholder: number;
+}
+const SUMMARY_COLUMNS = 'pk, chat_jid, from_me, sender_jid, sender_lid, body, ack_level, edited, deleted, placeholder';
+
+/** Whose reactions to a message a new reaction (or a removal) supersedes: one reaction per person per message. */
+export interface ReactionAuthor {
+  chatJid: string;
+  targetId: string;
+  /** The reaction to keep (the new one); '' keeps none. */
+  keepId: string;
+  fromMe: boolean;
+  senderJid: string | null;
+  senderLid: string | null;
+}
+
+/** JSON of a non-empty object, else null (checked without building the key list). */
+function objectJson(o: Record<string, string>): string | null {
+  for (const key in o) if (Object.hasOwn(o, key)) return JSON.stringify(o);
+  return null;
+}
+
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
 /** Messages of chats and channel posts. Statements are prepared once; callers wrap batches in db.transaction. */
@@ -160,8 +192,36 @@ export function createMessagesRepository(db: Db) {
   const byChatAndId = db.prepare(
     `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`,
   );
-  const byId = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? LIMIT 1`);
-  const rawById = db.prepare('SELECT raw FROM messages WHERE session_id = ? AND wa_message_id = ? AND raw IS NOT NULL LIMIT 1');
+  // By id alone: the oldest row when several chats hold the id (the unique index orders them by chat, not pk).
+  const byId = db.prepare(
+    `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? ORDER BY pk LIMIT 1`,
+  );
+  const rawById = db.prepare(
+    'SELECT raw FROM messages WHERE session_id = ? AND wa_message_id = ? AND raw IS NOT NULL ORDER BY pk LIMIT 1',
+  );
+  const byPk = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE pk = ?`);
+  // The hot path of history sync: positional parameters (no per-row parameter object). Same columns and
+  // semantics as insertIgnore above (INSERT OR IGNORE on the unique key).
+  const insertPositional = db.prepare(
+    `INSERT OR IGNORE INTO messages (session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid,
+       sender_name, type, body, media_filename, media_mimetype, media_size, has_media, mentions, mention_names,
+       quoted_message_id, timestamp, created_at, ack_level, error, edited, deleted, placeholder, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const summaryInChat = db.prepare(
+    `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`,
+  );
+  const summaryById = db.prepare(
+    `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? ORDER BY pk LIMIT 1`,
+  );
+  const setRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ?');
+  const fillRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ? AND raw IS NULL');
+  const removeReactions = db.prepare(
+    `DELETE FROM messages WHERE session_id = @sessionId AND chat_jid = @chatJid AND type = 'reaction'
+       AND quoted_message_id = @targetId AND wa_message_id <> @keepId
+       AND ((@fromMe = 1 AND from_me = 1)
+         OR (@fromMe = 0 AND from_me = 0 AND (sender_jid = @senderJid OR sender_lid = @senderLid)))`,
+  );
   // Pages are read as arrays (see pageRow): they are the hot read path of the API.
   const firstPage = db
     .prepare(
@@ -193,11 +253,56 @@ export function createMessagesRepository(db: Db) {
   );
   const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
 
+  /**
+   * The same insert with positional parameters, for ingestion's hot path (history sync: one call per
+   * message). True when a row was added, false when (session, chat, waMessageId) already existed.
+   */
+  function insertFast(sessionId: string, m: MessageRecord, createdAt: number): boolean {
+    const media = m.media;
+    return (
+      insertPositional.run(
+        sessionId,
+        m.chatJid,
+        m.waMessageId,
+        m.fromMe ? 1 : 0,
+        m.senderJid,
+        m.senderLid,
+        m.senderName,
+        m.type,
+        m.body,
+        media ? media.filename : null,
+        media ? media.mimetype : null,
+        media ? media.size : null,
+        media ? 1 : 0,
+        m.mentions.length ? JSON.stringify(m.mentions) : null,
+        objectJson(m.mentionNames),
+        m.quotedMessageId,
+        m.timestamp,
+        createdAt,
+        m.ackLevel,
+        m.error,
+        m.edited ? 1 : 0,
+        m.deleted ? 1 : 0,
+        m.placeholder ? 1 : 0,
+        m.raw,
+      ).changes === 1
+    );
+  }
+
   return {
     /** Inserts unless (session, chat, waMessageId) exists. Returns the new pk, or null if it was already there. */
     insert(sessionId: string, m: MessageRecord, createdAt: number = Date.now()): number | null {
       const res = insertIgnore.run(recordParams(sessionId, m, createdAt));
       return res.changes === 1 ? Number(res.lastInsertRowid) : null;
+    },
+    insertFast,
+    /** Many records in one transaction (nested in the caller's, if any); returns how many rows were added. */
+    insertMany(sessionId: string, records: readonly MessageRecord[], createdAt: number): number {
+      let added = 0;
+      db.transaction(() => {
+        for (const m of records) if (insertFast(sessionId, m, createdAt)) added++;
+      })();
+      return added;
     },
     replacePlaceholder(pk: number, sessionId: string, m: MessageRecord): void {
       const p = recordParams(sessionId, m, 0);
@@ -209,6 +314,41 @@ export function createMessagesRepository(db: Db) {
     /** By WhatsApp id alone, for updates whose key names the chat in another form (LID vs phone). */
     findById(sessionId: string, waMessageId: string): MessageRow | undefined {
       return byId.get(sessionId, waMessageId) as MessageRow | undefined;
+    },
+    /** By primary key. */
+    get(pk: number): MessageRow | undefined {
+      return byPk.get(pk) as MessageRow | undefined;
+    },
+    /** The merge summary of (session, chat, id); with chatJid null or no such row, of the oldest row with the id. */
+    findSummary(sessionId: string, chatJid: string | null, waMessageId: string): MessageSummary | undefined {
+      return (
+        ((chatJid ? summaryInChat.get(sessionId, chatJid, waMessageId) : undefined) as MessageSummary | undefined) ??
+        (summaryById.get(sessionId, waMessageId) as MessageSummary | undefined)
+      );
+    },
+    /** The merge summary of (session, chat, id) only. */
+    findSummaryInChat(sessionId: string, chatJid: string, waMessageId: string): MessageSummary | undefined {
+      return summaryInChat.get(sessionId, chatJid, waMessageId) as MessageSummary | undefined;
+    },
+    /** Stores the raw payload (whatsapp/raw-message.ts writes it) of a row. */
+    setRaw(pk: number, raw: string): void {
+      setRaw.run(raw, pk);
+    },
+    /** Stores the raw payload only where none is kept yet. */
+    fillRaw(pk: number, raw: string): void {
+      fillRaw.run(raw, pk);
+    },
+    /** Deletes the author's other reactions to the target message (all of them when keepId is ''). */
+    removeReactions(sessionId: string, a: ReactionAuthor): void {
+      removeReactions.run({
+        sessionId,
+        chatJid: a.chatJid,
+        targetId: a.targetId,
+        keepId: a.keepId,
+        fromMe: a.fromMe ? 1 : 0,
+        senderJid: a.senderJid,
+        senderLid: a.senderLid,
+      });
     },
     raw(sessionId: string, waMessageId: string): string | undefined {
       return (rawById.get(sessionId, waMessageId) as { raw: string } | undefined)?.raw;

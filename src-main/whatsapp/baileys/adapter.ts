@@ -9,15 +9,15 @@
  * - After close() or a socket close, events from that socket do nothing: our listeners are removed and the
  *   ingestor only ever sees a gated view of the emitter that goes quiet at the same moment.
  * - Every failure a caller sees is an AppError with a plain message; stacks stay in the log.
+ *
+ * Size (~510 lines): one class, the client's connection state machine plus its outgoing actions, which must
+ * check that state; input checks, failures and the socket gate are in outgoing.ts, failures.ts, gated-socket.ts.
  */
 import {
-  BufferJSON,
   generateMessageIDV2,
-  jidNormalizedUser,
   proto,
   type AnyMessageContent,
   type ConnectionState,
-  type Contact,
   type MiscMessageGenerationOptions,
   type NewsletterMetadata,
   type WAMessage,
@@ -27,16 +27,14 @@ import type { Logger } from 'pino';
 import {
   AppError,
   ConflictError,
-  NotFoundError,
   NotImplementedError,
   UpstreamError,
   ValidationError,
-  isAppError,
 } from '../../core/errors.js';
-import { isChannelJid, isChatJid, isGroupJid, isLidJid, isPhoneJid, jidUser, phoneJid } from '../../core/jid.js';
+import { isChannelJid, isChatJid, isGroupJid } from '../../core/jid.js';
 import { messageStatusPayload } from '../../core/event-payloads.js';
 import type { EventPayloads, EventPublisher, GatewayEvent, RealtimeEventName } from '../../core/events.js';
-import { ackStatus, type MessageRecord } from '../../core/types.js';
+import { ackStatus } from '../../core/types.js';
 import type {
   AccountIdentity,
   ChannelInfo,
@@ -50,10 +48,23 @@ import type {
 } from '../../core/whatsapp-port.js';
 import { PRESENCE_STATES } from '../../core/whatsapp-port.js';
 import type { Store } from '../../store/index.js';
-import { rowToMessage, type MessageRow } from '../../store/repositories/messages.js';
+import { rowToMessage } from '../../store/repositories/messages.js';
 import type { Ingestor } from '../ingest-port.js';
 import type { SocketFactory, SocketLike } from '../socket.js';
-import { createSqliteAuthState, reviveAuthValue, serialiseAuthValue, type SqliteAuthState } from './auth-state.js';
+import { readRawContent, writeRawMessage } from '../raw-message.js';
+import { createSqliteAuthState, type SqliteAuthState } from './auth-state.js';
+import { describeClose, isAlreadyFollowing, messageOf, upstream, withTimeout } from './failures.js';
+import { gatedSocket } from './gated-socket.js';
+import {
+  accountIdentity,
+  channelInfo,
+  checkChannelInput,
+  checkOutgoingText,
+  mentionNames,
+  pendingTextRecord,
+  quotedMessage,
+  storedChatJid,
+} from './outgoing.js';
 
 export interface BaileysClientFactoryDeps {
   store: Store;
@@ -77,16 +88,14 @@ export interface BaileysClientFactoryDeps {
 export const FIRST_QR_TTL_MS = 60_000;
 export const NEXT_QR_TTL_MS = 20_000;
 /** WhatsApp rejects longer texts; we refuse them before storing a row that could never be sent. */
-export const MAX_TEXT_LENGTH = 65_536;
-export const MAX_CHANNEL_NAME_LENGTH = 100;
-export const MAX_CHANNEL_DESCRIPTION_LENGTH = 2_048;
+export { MAX_CHANNEL_DESCRIPTION_LENGTH, MAX_CHANNEL_NAME_LENGTH, MAX_TEXT_LENGTH, accountIdentity } from './outgoing.js';
+export { describeClose, isAlreadyFollowing } from './failures.js';
+export { gatedSocket } from './gated-socket.js';
 
 const PHONE_DIGITS = /^[1-9][0-9]{6,14}$/;
 
 export function createBaileysClientFactory(deps: BaileysClientFactoryDeps): WhatsAppClientFactory {
-  // The messages repository has no "set raw" statement; this is the one write the adapter adds to it.
-  const setRaw = deps.store.db.prepare('UPDATE messages SET raw = ? WHERE pk = ?');
-  return (ctx) => new BaileysClient(deps, ctx, (pk, raw) => setRaw.run(raw, pk));
+  return (ctx) => new BaileysClient(deps, ctx);
 }
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -115,7 +124,6 @@ class BaileysClient implements WhatsAppClient {
   constructor(
     private readonly deps: BaileysClientFactoryDeps,
     private readonly ctx: ClientContext,
-    private readonly storeRaw: (pk: number, raw: string) => void,
   ) {
     this.sandbox = deps.sandbox;
     this.store = deps.store;
@@ -173,7 +181,7 @@ class BaileysClient implements WhatsAppClient {
       this.log.error({ err: e }, 'the ingestor could not attach');
       this.finish(500, 'internal error: message storage could not start');
       await this.endSocket();
-      throw new AppError('internal', 500, 'message storage could not start for this session');
+      throw new AppError('internal', 'message storage could not start for this session');
     }
   }
 
@@ -197,7 +205,7 @@ class BaileysClient implements WhatsAppClient {
       else this.store.authState.clear(this.sessionId);
     } catch (e) {
       this.log.error({ err: e }, 'could not delete the auth state');
-      throw new AppError('internal', 500, 'could not delete the stored WhatsApp credentials');
+      throw new AppError('internal', 'could not delete the stored WhatsApp credentials');
     }
     this.finish(401, 'logged out by the gateway');
     await this.endSocket();
@@ -328,8 +336,7 @@ class BaileysClient implements WhatsAppClient {
       if (!key.id) return undefined;
       const raw = this.store.messages.raw(this.sessionId, key.id);
       if (!raw) return undefined;
-      const info = reviveAuthValue(raw) as { message?: Record<string, unknown> | null } | null;
-      return info?.message ? proto.Message.fromObject(info.message) : undefined;
+      return readRawContent(raw);
     } catch (e) {
       this.log.warn({ err: messageOf(e), id: key.id }, 'getMessage could not read the stored message');
       return undefined;
@@ -400,49 +407,25 @@ class BaileysClient implements WhatsAppClient {
   async sendText(message: OutgoingText): Promise<SendResult> {
     const { to, text, replyTo } = message;
     const mentions = message.mentions ?? [];
-    if (typeof to !== 'string' || !isChatJid(to)) {
-      throw new ValidationError('to must be a chat JID (...@s.whatsapp.net, ...@lid or ...@g.us)', { field: 'to' });
-    }
-    if (typeof text !== 'string' || text.trim() === '') {
-      throw new ValidationError('text must be a non-empty string', { field: 'text' });
-    }
-    if (text.length > MAX_TEXT_LENGTH) {
-      throw new ValidationError(`text is longer than ${MAX_TEXT_LENGTH} characters`, { field: 'text' });
-    }
-    if (!Array.isArray(mentions) || mentions.some((m) => typeof m !== 'string' || !isChatJid(m) || isGroupJid(m))) {
-      throw new ValidationError('mentions must be a list of person JIDs', { field: 'mentions' });
-    }
-    if (replyTo !== undefined && (typeof replyTo !== 'string' || replyTo === '')) {
-      throw new ValidationError('replyTo must be a message id', { field: 'replyTo' });
-    }
+    checkOutgoingText(message);
     const sock = this.requireOpen();
-    const quoted = replyTo ? this.quotedMessage(replyTo) : undefined;
+    const quoted = replyTo ? quotedMessage(this.store, this.sessionId, replyTo) : undefined;
 
     const me = accountIdentity(sock.user);
-    const chatJid = this.canonicalChatJid(to, me);
+    const chatJid = storedChatJid(this.store, this.sessionId, to, me);
     const waMessageId = generateMessageIDV2(sock.user?.id);
     const timestamp = this.now();
-    const record: MessageRecord = {
+    const record = pendingTextRecord({
       waMessageId,
       chatJid,
-      fromMe: true,
-      senderJid: me?.jid || null,
-      senderLid: me?.lid ?? null,
-      senderName: sock.user?.name ?? null,
-      type: 'text',
-      body: text,
-      media: null,
+      me,
+      pushName: sock.user?.name ?? null,
+      text,
       mentions,
-      mentionNames: this.mentionNames(mentions),
-      quotedMessageId: replyTo ?? null,
+      mentionNames: mentionNames(this.store, this.sessionId, mentions),
+      replyTo: replyTo ?? null,
       timestamp,
-      ackLevel: 1, // WAMessageStatus.PENDING
-      error: null,
-      edited: false,
-      deleted: false,
-      placeholder: false,
-      raw: null,
-    };
+    });
     // Stored BEFORE sending, so the message exists (pending) even if the app dies mid-send, and the echoed
     // 'append' upsert of the same id finds it instead of inserting a second row.
     const pk = this.store.transaction(() => {
@@ -452,7 +435,7 @@ class BaileysClient implements WhatsAppClient {
       return inserted;
     });
     if (pk === null) {
-      throw new AppError('internal', 500, 'a message with the generated id already exists; try again');
+      throw new AppError('internal', 'a message with the generated id already exists; try again');
     }
     const pending = this.store.messages.find(this.sessionId, chatJid, waMessageId);
     if (pending) this.publish('message', rowToMessage(pending));
@@ -476,7 +459,8 @@ class BaileysClient implements WhatsAppClient {
     }
     if (sent) {
       try {
-        this.storeRaw(pk, serialiseAuthValue(sent));
+        const raw = writeRawMessage(sent);
+        if (raw) this.store.messages.setRaw(pk, raw);
       } catch (e) {
         // The message went out; only retries and replies to it lose their source.
         this.log.error({ err: e, waMessageId }, 'could not store the sent message');
@@ -487,17 +471,7 @@ class BaileysClient implements WhatsAppClient {
   }
 
   async createChannel(name: string, description?: string): Promise<ChannelInfo> {
-    if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_CHANNEL_NAME_LENGTH) {
-      throw new ValidationError(`name must be 1 to ${MAX_CHANNEL_NAME_LENGTH} characters`, { field: 'name' });
-    }
-    if (
-      description !== undefined &&
-      (typeof description !== 'string' || description.length > MAX_CHANNEL_DESCRIPTION_LENGTH)
-    ) {
-      throw new ValidationError(`description must be at most ${MAX_CHANNEL_DESCRIPTION_LENGTH} characters`, {
-        field: 'description',
-      });
-    }
+    checkChannelInput(name, description);
     const sock = this.requireOpen();
     let meta: NewsletterMetadata;
     try {
@@ -539,195 +513,4 @@ class BaileysClient implements WhatsAppClient {
     return this.sock;
   }
 
-  /** The stored raw message being replied to, revived as Baileys expects (key + content). */
-  private quotedMessage(replyTo: string): WAMessage {
-    const raw = this.store.messages.raw(this.sessionId, replyTo);
-    if (!raw) {
-      throw new NotFoundError('the message to reply to is not stored in this session', { replyTo });
-    }
-    let parsed: Record<string, unknown> & { key?: Record<string, unknown>; message?: unknown };
-    try {
-      parsed = reviveAuthValue(raw) as typeof parsed;
-    } catch {
-      throw new NotFoundError('the stored copy of the message to reply to is unreadable', { replyTo });
-    }
-    if (!parsed?.key || !parsed.message) {
-      throw new ValidationError('the message to reply to has no content (it may have been deleted)', {
-        field: 'replyTo',
-      });
-    }
-    const quoted = proto.WebMessageInfo.fromObject(parsed) as WAMessage;
-    // fromObject drops the key fields Baileys adds beyond the protobuf (BAILEYS.md section 6); put them back.
-    Object.assign(quoted.key, parsed.key);
-    return quoted;
-  }
-
-  /**
-   * The chat a conversation is stored under - the same rule ingestion applies to the echo (mapper.canonicalJid):
-   * a person in phone form when the LID mapping is known (our own LID -> our own phone JID), else as given.
-   */
-  private canonicalChatJid(jid: string, me: AccountIdentity | null): string {
-    if (!isLidJid(jid)) return jid;
-    if (me && me.lid === jid && me.jid) return me.jid;
-    return this.store.lidMappings.pnForLid(this.sessionId, jid) ?? jid;
-  }
-
-  private mentionNames(mentions: string[]): Record<string, string> {
-    const names: Record<string, string> = {};
-    for (const jid of mentions) {
-      const name = this.store.contacts.displayName(this.sessionId, jid);
-      if (name) names[jidUser(jid)] = name;
-    }
-    return names;
-  }
-}
-
-// ---- helpers (exported for tests and for the sandbox) ---------------------------------------------------------
-
-
-/** Our account as the API shows it: phone JID without device, LID without device, phone digits. */
-export function accountIdentity(user: Contact | null | undefined): AccountIdentity | null {
-  if (!user?.id) return null;
-  const forms = [user.id, user.phoneNumber, user.lid]
-    .filter((j): j is string => typeof j === 'string' && j !== '')
-    .map((j) => (/^[0-9]+$/.test(j) ? phoneJid(j) : normaliseJid(j)));
-  const pn = forms.find(isPhoneJid);
-  const lid = forms.find(isLidJid) ?? null;
-  const jid = pn ?? normaliseJid(user.id);
-  return { jid, lid, phoneNumber: pn ? jidUser(pn) : '' };
-}
-
-function normaliseJid(jid: string): string {
-  try {
-    return jidNormalizedUser(jid) || jid;
-  } catch {
-    return jid;
-  }
-}
-
-/** statusCode and a short reason of a connection close (a Boom carries output.statusCode). */
-export function describeClose(error: unknown): { statusCode: number | undefined; reason: string } {
-  if (error === undefined || error === null) {
-    return { statusCode: undefined, reason: 'connection ended' };
-  }
-  const code = statusCodeOf(error);
-  // An error without a code is still not our own end(): report it as "connection closed" (428), not undefined.
-  return { statusCode: code ?? 428, reason: messageOf(error) || 'connection closed' };
-}
-
-function statusCodeOf(e: unknown): number | undefined {
-  const output = (e as { output?: { statusCode?: unknown } } | null)?.output;
-  const code = output?.statusCode;
-  return typeof code === 'number' && Number.isFinite(code) ? code : undefined;
-}
-
-function messageOf(e: unknown): string {
-  const text = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
-  // First line only and bounded: Boom messages can carry whole payloads.
-  return (text.split('\n')[0] ?? '').slice(0, 300);
-}
-
-function upstream(action: string, e: unknown): AppError {
-  if (isAppError(e)) return e;
-  const code = statusCodeOf(e);
-  const msg = messageOf(e);
-  return new UpstreamError(msg ? `${action}: ${msg}` : action, code !== undefined ? { statusCode: code } : {});
-}
-
-/** WhatsApp answers a follow of a channel we already follow with an error; for us that is success. */
-export function isAlreadyFollowing(e: unknown): boolean {
-  const text = messageOf(e);
-  return statusCodeOf(e) === 409 || /already/i.test(text);
-}
-
-function channelInfo(meta: NewsletterMetadata, name: string, description: string | undefined): ChannelInfo | null {
-  const raw = meta as NewsletterMetadata & { thread_metadata?: Record<string, unknown> };
-  const jid = typeof raw?.id === 'string' ? raw.id : null;
-  if (!jid || !isChannelJid(jid)) return null;
-  const thread = raw.thread_metadata ?? {};
-  const textOf = (v: unknown): string | null => {
-    if (typeof v === 'string') return v;
-    const t = (v as { text?: unknown } | null)?.text;
-    return typeof t === 'string' ? t : null;
-  };
-  const subscribers = Number(raw.subscribers);
-  const created = Number(raw.creation_time ?? thread.creation_time);
-  return {
-    jid,
-    name: textOf(raw.name) ?? textOf(thread.name) ?? name,
-    description: textOf(raw.description) ?? textOf(thread.description) ?? description ?? null,
-    invite: typeof raw.invite === 'string' && raw.invite ? raw.invite : null,
-    subscribers: Number.isFinite(subscribers) && raw.subscribers !== undefined ? subscribers : null,
-    // WhatsApp gives seconds; the API speaks milliseconds.
-    createdAt: Number.isFinite(created) && created > 0 ? (created < 1e12 ? created * 1000 : created) : null,
-  };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    timer.unref?.();
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
-
-/**
- * A view of the socket whose emitter goes silent once `isCurrent()` is false: listeners the ingestor registers
- * stop firing the moment this client is closed, even if its own detach were to miss one.
- */
-export function gatedSocket(sock: SocketLike, isCurrent: () => boolean): SocketLike {
-  const ev = sock.ev;
-  type Listener = (arg: unknown) => void;
-  const gatedByEvent = new Map<string, Map<Listener, Listener>>();
-  const gatedEv = new Proxy(ev, {
-    get(target, prop) {
-      if (prop === 'on') {
-        return (event: string, listener: Listener) => {
-          let gated = gatedByEvent.get(event);
-          if (!gated) gatedByEvent.set(event, (gated = new Map()));
-          let wrapper = gated.get(listener);
-          if (!wrapper) {
-            wrapper = (arg: unknown) => {
-              if (isCurrent()) listener(arg);
-            };
-            gated.set(listener, wrapper);
-          }
-          (target.on as (e: string, l: Listener) => void)(event, wrapper);
-        };
-      }
-      if (prop === 'off') {
-        return (event: string, listener: Listener) => {
-          const wrapper = gatedByEvent.get(event)?.get(listener);
-          if (wrapper) {
-            gatedByEvent.get(event)?.delete(listener);
-            (target.off as (e: string, l: Listener) => void)(event, wrapper);
-          } else {
-            (target.off as (e: string, l: Listener) => void)(event, listener);
-          }
-        };
-      }
-      if (prop === 'process') {
-        return (handler: (events: unknown) => void | Promise<void>) =>
-          target.process((events) => (isCurrent() ? handler(events) : undefined));
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return new Proxy(sock, {
-    get(target, prop) {
-      if (prop === 'ev') return gatedEv;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

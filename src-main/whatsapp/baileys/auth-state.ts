@@ -68,7 +68,6 @@ export function createSqliteAuthState(repo: AuthStateRepository, sessionId: stri
       // Starting over silently would unpair the user behind their back; make them log out on purpose.
       throw new AppError(
         'internal',
-        500,
         'the stored WhatsApp credentials of this session are unreadable; log the session out and pair it again',
         { sessionId },
       );

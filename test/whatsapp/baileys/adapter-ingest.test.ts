@@ -6,7 +6,7 @@ import type { GatewayEvent } from '../../../src-main/core/events.js';
 import type { WhatsAppClient } from '../../../src-main/core/whatsapp-port.js';
 import { createBaileysClientFactory } from '../../../src-main/whatsapp/baileys/adapter.js';
 import { createSqliteAuthState } from '../../../src-main/whatsapp/baileys/auth-state.js';
-import { createIngestor } from '../../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../../src-main/whatsapp/ingest/index.js';
 import { ME, fakeSocketFactory } from './fake-socket.js';
 import { ORG_ID, SESSION_ID, tempStore, tick, updateRecorder, type TempStore } from './harness.js';
 

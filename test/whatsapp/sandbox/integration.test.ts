@@ -10,9 +10,10 @@ import type { GatewayEvent } from '../../../src-main/core/events.js';
 import type { ClientUpdate, WhatsAppClient } from '../../../src-main/core/whatsapp-port.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import { createBaileysClientFactory } from '../../../src-main/whatsapp/baileys/adapter.js';
-import { createIngestor } from '../../../src-main/whatsapp/ingest.js';
+import { createIngestor } from '../../../src-main/whatsapp/ingest/index.js';
 import { createSandbox, generateSandboxAccount, type SandboxController } from '../../../src-main/whatsapp/sandbox/index.js';
-import { ManualClock, silentLogger } from './helpers.js';
+import { FakeClock } from '../../helpers/clock.js';
+import { silentLogger } from './helpers.js';
 
 const ORG = 'org_sbx';
 const SESSION = 'ses_sbx';
@@ -28,7 +29,7 @@ function count(store: Store, sql: string, ...params: unknown[]): number {
 describe('sandbox -> Baileys adapter -> ingestor -> SQLite', () => {
   let dir: string;
   let store: Store;
-  let clock: ManualClock;
+  let clock: FakeClock;
   let sandbox: SandboxController;
   let published: GatewayEvent[];
   let updates: ClientUpdate[];
@@ -40,7 +41,7 @@ describe('sandbox -> Baileys adapter -> ingestor -> SQLite', () => {
     store = openStore(join(dir, 'gateway.db'));
     store.organizations.create(ORG, 'Sandbox org', 1);
     store.sessions.create({ id: SESSION, organizationId: ORG, label: 'Sandbox', sandbox: true, sandboxSeed: SEED, fullHistory: true, autoRead: false, presenceTyping: false, now: 1 });
-    clock = new ManualClock();
+    clock = new FakeClock();
     sandbox = createSandbox({
       seed: SEED,
       ratePerMinute: 20,

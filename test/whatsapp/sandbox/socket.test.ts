@@ -8,7 +8,8 @@ import {
   type SandboxController,
   type SandboxTiming,
 } from '../../../src-main/whatsapp/sandbox/index.js';
-import { ManualClock, freshAuth, ofType, record, serialise, silentLogger, socketOptions, type RecordedEvent } from './helpers.js';
+import { FakeClock } from '../../helpers/clock.js';
+import { freshAuth, ofType, record, serialise, silentLogger, socketOptions, type RecordedEvent } from './helpers.js';
 
 const TIMING: Partial<SandboxTiming> = {
   connectMs: 100,
@@ -29,7 +30,7 @@ afterEach(() => {
 });
 
 function setup(options: { seed?: number; ratePerMinute?: number; historyComplete?: (id: string) => boolean } = {}) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const sandbox = createSandbox({
     seed: options.seed ?? 11,
     ratePerMinute: options.ratePerMinute ?? 0,
@@ -50,7 +51,7 @@ function closeCode(events: RecordedEvent[]): number | undefined | 'none' {
 }
 
 /** Pairs a session through the QR flow and returns the (now paired) auth state. */
-function pairThroughQr(clock: ManualClock, sandbox: SandboxController, sessionId: string): AuthenticationState {
+function pairThroughQr(clock: FakeClock, sandbox: SandboxController, sessionId: string): AuthenticationState {
   const auth = freshAuth();
   sandbox.socketFactory(socketOptions(sessionId, auth));
   clock.advance(100 + 1_000);
@@ -60,7 +61,7 @@ function pairThroughQr(clock: ManualClock, sandbox: SandboxController, sessionId
 }
 
 /** Opens a paired session and runs its history to the end. */
-function openSynced(clock: ManualClock, sandbox: SandboxController, sessionId: string) {
+function openSynced(clock: FakeClock, sandbox: SandboxController, sessionId: string) {
   const auth = pairThroughQr(clock, sandbox, sessionId);
   const sock = sandbox.socketFactory(socketOptions(sessionId, auth));
   const events = record(sock);
@@ -142,7 +143,7 @@ describe('pairing', () => {
   });
 
   it('can give up after a number of QR codes (408), like Baileys when the refs run out', () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const sandbox = createSandbox({ seed: 1, ratePerMinute: 0, logger: silentLogger, now: clock.now, timers: clock.timerFns, timing: { ...TIMING, maxQrCodes: 2 } });
     controllers.push(sandbox);
     const sock = sandbox.socketFactory(socketOptions('q', freshAuth()));
@@ -150,7 +151,7 @@ describe('pairing', () => {
     clock.advance(100 + 1_000 + 40_000);
     expect(ofType(events, 'connection.update').filter((u) => u.qr)).toHaveLength(2);
     expect(closeCode(events)).toBe(408);
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingCount).toBe(0);
   });
 
   it('pair() of an unknown session is false', () => {
@@ -370,7 +371,7 @@ describe('presence, channels, lifecycle', () => {
     await other.end(undefined);
     const close = ofType(otherEvents, 'connection.update').find((u) => u.connection === 'close')!;
     expect(close.lastDisconnect?.error).toBeUndefined();
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingCount).toBe(0);
     await other.end(undefined);
     expect(ofType(otherEvents, 'connection.update').filter((u) => u.connection === 'close')).toHaveLength(1);
   });
@@ -387,15 +388,15 @@ describe('presence, channels, lifecycle', () => {
   });
 
   it('stop() clears every timer and emits nothing more', () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const sandbox = createSandbox({ seed: 2, ratePerMinute: 30, logger: silentLogger, now: clock.now, timers: clock.timerFns, timing: TIMING });
     const unpaired = sandbox.socketFactory(socketOptions('a', freshAuth()));
     const events = record(unpaired);
     clock.advance(2_000);
-    expect(clock.pending).toBeGreaterThan(0);
+    expect(clock.pendingCount).toBeGreaterThan(0);
     const before = events.length;
     sandbox.stop();
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingCount).toBe(0);
     clock.advance(60_000);
     expect(events.length).toBe(before);
     expect(() => sandbox.socketFactory(socketOptions('b', freshAuth()))).toThrow(/stopped/);
