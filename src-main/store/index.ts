@@ -14,6 +14,7 @@ import { createLidMappingsRepository } from './repositories/lid-mappings.js';
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
+import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
 
@@ -40,6 +41,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     signingKeys: createSigningKeysRepository(db),
     authState: createAuthStateRepository(db),
     events: createEventsRepository(db),
+    search: createSearchRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
