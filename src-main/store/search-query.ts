@@ -20,7 +20,7 @@ import { ValidationError } from '../core/errors.js';
 export const MAX_QUERY_LENGTH = 256;
 /** Most words/phrases in one query. */
 export const MAX_TERMS = 16;
-/** Characters a prefix needs before its `*` (the index keeps 2- and 3-character prefixes). */
+/** Letters a prefix needs before its `*` (a 1-letter prefix would merge the doclists of a large part of the vocabulary). */
 export const MIN_PREFIX_LENGTH = 2;
 
 /**

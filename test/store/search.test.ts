@@ -203,6 +203,26 @@ describe('store.search', () => {
     expect(seen.filter((pk) => expected.includes(pk))).toEqual(expected);
   });
 
+  it('queues what is stored and indexes it in key order before a search; history in any time order', () => {
+    const pks: number[] = [];
+    t.store.transaction(() => {
+      for (let i = 0; i < 600; i++) {
+        // History-sync order: timestamps jumping back and forth.
+        pks.push(add(`history shuffle ${i}`, { timestamp: T0 + ((i * 7919) % 600) * 1000 }));
+      }
+    });
+    expect(t.store.search.backfillProgress().queued).toBe(600);
+    const all = find('shuffle', ALL, 1000);
+    expect(t.store.search.backfillProgress().queued).toBe(0);
+    expect(all).toHaveLength(600);
+    const ts = all.map((h) => h.message.timestamp);
+    expect(ts).toEqual([...ts].sort((a, b) => b - a));
+    // The indexing step drains the queue too, and leaves nothing for the next search.
+    add('queued then stepped');
+    expect(t.store.search.backfill(10)).toMatchObject({ queued: 0, finished: true });
+    expect(bodies('stepped')).toEqual(['queued then stepped']);
+  });
+
   it('hostile queries give a clean result or a ValidationError, never an SQLite error', () => {
     add('cats or dogs near the body');
     const hostile = [
@@ -277,10 +297,11 @@ describe('search backfill', () => {
       try {
         const q = parseSearchQuery('archived');
         expect(store.search.search('sess_b', q, ALL, 10)).toEqual([]);
-        expect(store.search.backfillProgress()).toEqual({ done: 0, total: 251, finished: false });
+        expect(store.search.backfillProgress()).toEqual({ done: 0, total: 251, queued: 0, finished: false });
         const live = store.messages.insert('sess_b', rec('archived live one'))!;
+        expect(store.search.backfillProgress().queued).toBe(1);
         const first = store.search.backfill(100);
-        expect(first).toEqual({ done: 100, total: 251, finished: false });
+        expect(first).toEqual({ done: 100, total: 251, queued: 0, finished: false });
         // Newest pk first: the live row and the newest archived rows are findable already.
         expect(store.search.search('sess_b', q, ALL, 2).map((h) => h.message.pk)[0]).toBe(live);
         // An archived row edited before the backfill reaches it: indexed by the trigger, then once more by the backfill.
@@ -288,7 +309,7 @@ describe('search backfill', () => {
         store.messages.setEdited(oldest, 'archived message edited');
         const lines: string[] = [];
         const end = await runSearchBackfill(store, { batchSize: 64, log: (m) => lines.push(m) });
-        expect(end).toEqual({ done: 251, total: 251, finished: true });
+        expect(end).toEqual({ done: 251, total: 251, queued: 0, finished: true });
         expect(lines.at(-1)).toMatch(/251 \/ 251 \(100 %/);
         expect(store.search.backfill(100)).toEqual(end);
         const all = store.search.search('sess_b', q, ALL, 1000);

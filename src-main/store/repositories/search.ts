@@ -1,6 +1,7 @@
 /**
  * Full-text search over stored messages (issue 10): the FTS5 tables of migrations/003_message_search.sql,
- * queried newest first with a keyset cursor, and the backfill that indexes rows older than the migration.
+ * queried newest first with a keyset cursor, and the indexing step (backfill) that indexes queued rows (the
+ * triggers queue what is stored or changed) and rows older than the migration, in key order.
  *
  * Order and paging. The FTS rowid is the search key (timestamp / 1000) * 2^31 + pk, so FTS5 returns matches
  * newest first straight from its doclists (`ORDER BY rowid DESC`) and a page stops after `limit` rows, for a
@@ -44,12 +45,20 @@ export interface BackfillProgress {
   done: number;
   /** Rows the archive held when search was added. */
   total: number;
-  /** True once every pre-migration row has been looked at. */
+  /** Rows stored or changed since the last indexing step, waiting to be indexed. */
+  queued: number;
+  /** True once every pre-migration row has been looked at and nothing is queued. */
   finished: boolean;
 }
 
 const KEY = (ts: string, pk: string) => `((${ts}) / 1000) * 2147483648 + (${pk})`;
 const SNIPPET_TOKENS = 12;
+/**
+ * Queued rows a search indexes before it runs, so it sees what was stored before it. The background indexer
+ * (search-backfill.ts) keeps the queue far below this; only during a large history sync or the first indexing
+ * of an old archive can a search miss the newest part of what is still queued.
+ */
+const SEARCH_INDEXES_FIRST = 5000;
 
 const COLUMNS = `m.pk, m.session_id, m.chat_jid, m.wa_message_id, m.from_me, m.sender_jid, m.sender_lid, m.sender_name,
   m.type, m.body, m.media_filename, m.media_mimetype, m.media_size, m.has_media, m.mentions, m.mention_names,
@@ -75,22 +84,44 @@ export function createSearchRepository(db: Db) {
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
   const metaInt = (key: string): number => Number((metaGet.get(key) as { value: string } | undefined)?.value ?? 0);
+  const queued = db.prepare('SELECT count(*) FROM message_search_queue').pluck();
+  const anyQueued = db.prepare('SELECT 1 FROM message_search_queue LIMIT 1').pluck();
   const batchLow = db.prepare('SELECT pk FROM messages WHERE pk < ? ORDER BY pk DESC LIMIT 1 OFFSET ?').pluck();
   const countRange = db.prepare('SELECT count(*) FROM messages WHERE pk >= ? AND pk < ?').pluck();
-  const fillWords = db.prepare(`INSERT OR REPLACE INTO message_search (rowid, body, media_filename, sender_name, search_text)
-    SELECT ${KEY('timestamp', 'pk')}, body, media_filename, sender_name, search_text
-    FROM messages WHERE pk >= ? AND pk < ? AND deleted = 0`);
-  // Same GLOB class as the triggers of migration 003 (and CJK_CHARS of search-query.ts).
-  const fillCjk = db.prepare(`INSERT OR REPLACE INTO message_search_cjk (rowid, body, media_filename, sender_name, search_text)
-    SELECT ${KEY('timestamp', 'pk')}, body, media_filename, sender_name, search_text
-    FROM messages WHERE pk >= ? AND pk < ? AND deleted = 0
-      AND coalesce(body, '') || ' ' || coalesce(media_filename, '') || ' ' || coalesce(sender_name, '') || ' ' || coalesce(search_text, '')
-        GLOB '*[ก-໿က-႟ក-៿぀-ヿ㐀-䶿一-鿿가-힯豈-﫿𠀀-𯿿]*'`);
+  // Rows go to FTS5 sorted by key: it flushes a segment whenever a rowid is not above the previous one.
+  const cols = `${KEY('m.timestamp', 'm.pk')} AS k, m.body, m.media_filename, m.sender_name, m.search_text`;
+  const insertWords = 'INSERT OR REPLACE INTO message_search (rowid, body, media_filename, sender_name, search_text)';
+  const insertCjk = 'INSERT OR REPLACE INTO message_search_cjk (rowid, body, media_filename, sender_name, search_text)';
+  // Same ranges as CJK_CHARS of search-query.ts.
+  const hasCjk = `coalesce(m.body, '') || ' ' || coalesce(m.media_filename, '') || ' ' || coalesce(m.sender_name, '') || ' ' ||
+    coalesce(m.search_text, '') GLOB '*[ก-໿က-႟ក-៿぀-ヿ㐀-䶿一-鿿가-힯豈-﫿𠀀-𯿿]*'`;
+  const queueBatch = 'SELECT pk FROM message_search_queue ORDER BY pk DESC LIMIT ?';
+  const fillQueuedWords = db.prepare(
+    `${insertWords} SELECT ${cols} FROM messages m WHERE m.pk IN (${queueBatch}) AND m.deleted = 0 ORDER BY k`,
+  );
+  const fillQueuedCjk = db.prepare(
+    `${insertCjk} SELECT ${cols} FROM messages m WHERE m.pk IN (${queueBatch}) AND m.deleted = 0 AND ${hasCjk} ORDER BY k`,
+  );
+  const dropQueued = db.prepare(`DELETE FROM message_search_queue WHERE pk IN (${queueBatch})`);
+  const fillRangeWords = db.prepare(
+    `${insertWords} SELECT ${cols} FROM messages m WHERE m.pk >= ? AND m.pk < ? AND m.deleted = 0 ORDER BY k`,
+  );
+  const fillRangeCjk = db.prepare(
+    `${insertCjk} SELECT ${cols} FROM messages m WHERE m.pk >= ? AND m.pk < ? AND m.deleted = 0 AND ${hasCjk} ORDER BY k`,
+  );
+
+  /** Indexes up to `n` queued rows (newest pk first); returns how many queue entries it took. */
+  const indexQueued = (n: number): number => {
+    fillQueuedWords.run(n);
+    fillQueuedCjk.run(n);
+    return dropQueued.run(n).changes;
+  };
 
   const progress = (): BackfillProgress => {
     const below = metaInt('search.backfill_below');
     const total = metaInt('search.backfill_total');
-    return { done: Math.min(total, metaInt('search.backfill_done')), total, finished: below <= 1 };
+    const pending = queued.get() as number;
+    return { done: Math.min(total, metaInt('search.backfill_done')), total, queued: pending, finished: below <= 1 && pending === 0 };
   };
 
   return {
@@ -99,6 +130,7 @@ export function createSearchRepository(db: Db) {
      * `after` is the (timestamp, pk) of the last hit of the previous page.
      */
     search(sessionId: string, query: ParsedQuery, filters: SearchFilters, limit: number, after?: MessageKey): SearchHit[] {
+      if (anyQueued.get() !== undefined) db.transaction(() => indexQueued(SEARCH_INDEXES_FIRST))();
       const table = query.index === 'cjk' ? 'message_search_cjk' : 'message_search';
       const where: string[] = [];
       const params: unknown[] = [];
@@ -167,23 +199,24 @@ export function createSearchRepository(db: Db) {
     },
 
     /**
-     * Indexes up to `batchSize` rows that existed before migration 003 (newest pk first), in one
-     * transaction, and returns the progress. Call repeatedly (e.g. search-backfill.ts) until `finished`;
-     * a call after that is a cheap no-op. Safe while messages keep arriving: new rows are indexed by the
-     * triggers, and INSERT OR REPLACE indexes a row seen by both once.
+     * One step of indexing, in one transaction: up to `batchSize` queued rows (stored or changed since the
+     * last step), then up to `batchSize` rows that existed before migration 003 (newest pk first). Call
+     * repeatedly (search-backfill.ts) until `finished`; a call with nothing to do is a cheap no-op. Safe while
+     * messages keep arriving (they are queued by the triggers; INSERT OR REPLACE indexes a row once).
      */
     backfill(batchSize = 2000): BackfillProgress {
+      const n = Math.max(1, Math.floor(batchSize));
       return db.transaction((): BackfillProgress => {
+        indexQueued(n);
         const below = metaInt('search.backfill_below');
-        if (below <= 1) return progress();
-        const n = Math.max(1, Math.floor(batchSize));
-        const low = (batchLow.get(below, n - 1) as number | undefined) ?? 1;
-        const scanned = countRange.get(low, below) as number;
-        fillWords.run(low, below);
-        fillCjk.run(low, below);
-        metaSet.run('search.backfill_below', String(low));
-        metaSet.run('search.backfill_done', String(metaInt('search.backfill_done') + scanned));
-        if (low <= 1) metaSet.run('search.backfill_below', '1');
+        if (below > 1) {
+          const low = (batchLow.get(below, n - 1) as number | undefined) ?? 1;
+          const scanned = countRange.get(low, below) as number;
+          fillRangeWords.run(low, below);
+          fillRangeCjk.run(low, below);
+          metaSet.run('search.backfill_below', String(low));
+          metaSet.run('search.backfill_done', String(metaInt('search.backfill_done') + scanned));
+        }
         return progress();
       })();
     },
