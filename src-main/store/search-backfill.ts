@@ -1,8 +1,10 @@
 /**
- * Indexes the messages stored before search existed (migration 003), in the background: one batch per
- * turn of the event loop, so the gateway keeps serving while a large archive is indexed. Progress is kept
- * in `meta` by the repository, so a restart resumes where it stopped. The gateway starts it after the store
- * opens (not wired yet: that comes with the search API).
+ * The search indexer, in the background: one indexing step (store.search.backfill) per turn of the event
+ * loop until nothing is left, so the gateway keeps serving while it works. A step first indexes what the
+ * triggers queued (messages stored or changed since the last step), then a batch of the messages stored
+ * before search existed (migration 003). Progress is kept in `meta` and in the queue table, so a restart
+ * resumes where it stopped. The gateway is to run it after the store opens and after each ingestion batch
+ * (history chunk, live messages); not wired yet: that comes with the search API.
  */
 import type { Store } from './index.js';
 import type { BackfillProgress } from './repositories/search.js';
@@ -26,7 +28,7 @@ export async function runSearchBackfill(store: Store, options: SearchBackfillOpt
   const started = performance.now();
   const startDone = p.done;
   let nextLog = 0;
-  log(`search index: indexing ${p.total - p.done} stored messages`);
+  log(`search index: ${p.total - p.done} stored messages and ${p.queued} new ones to index`);
   while (!p.finished && !signal?.aborted) {
     p = store.search.backfill(batchSize);
     const percent = p.total ? (100 * p.done) / p.total : 100;
