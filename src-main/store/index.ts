@@ -14,6 +14,7 @@ import { createLidMappingsRepository } from './repositories/lid-mappings.js';
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
+import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
 
@@ -43,6 +44,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     signingKeys: createSigningKeysRepository(db),
     authState: createAuthStateRepository(db),
     events: createEventsRepository(db),
+    search: createSearchRepository(db),
     /**
      * [total_changes(), data_version] of this connection: both move on any write, through this connection or
      * committed by another one. Lets caches above the store (verified API keys) know nothing changed since they read.
