@@ -16,6 +16,7 @@ import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
+import { createWebhooksRepository } from './repositories/webhooks.js';
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -40,6 +41,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     signingKeys: createSigningKeysRepository(db),
     authState: createAuthStateRepository(db),
     events: createEventsRepository(db),
+    webhooks: createWebhooksRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
