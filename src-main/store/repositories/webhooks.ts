@@ -100,9 +100,9 @@ function createOutbox(db: Db): Outbox {
   const matching = db
     .prepare(
       `SELECT id FROM webhook_endpoints e
-        WHERE e.organization_id = ?1 AND e.enabled = 1
-          AND (e.events = '["*"]' OR EXISTS (SELECT 1 FROM json_each(e.events) WHERE value = ?2))
-          AND (e.sessions IS NULL OR ?3 IS NULL OR ?3 = '' OR EXISTS (SELECT 1 FROM json_each(e.sessions) WHERE value = ?3))`,
+        WHERE e.organization_id = @org AND e.enabled = 1
+          AND (e.events = '["*"]' OR EXISTS (SELECT 1 FROM json_each(e.events) WHERE value = @event))
+          AND (e.sessions IS NULL OR @session IS NULL OR @session = '' OR EXISTS (SELECT 1 FROM json_each(e.sessions) WHERE value = @session))`,
     )
     .pluck();
   const insert = db.prepare(
@@ -113,10 +113,10 @@ function createOutbox(db: Db): Outbox {
   const listeners = new Set<EnqueueListener>();
   const outbox: Outbox = {
     matching(organizationId, event, sessionId) {
-      return matching.all(organizationId, event, sessionId) as string[];
+      return matching.all({ org: organizationId, event, session: sessionId }) as string[];
     },
     fanOut(e, now) {
-      const ids = matching.all(e.organization_id, e.event, e.session_id) as string[];
+      const ids = outbox.matching(e.organization_id, e.event, e.session_id);
       if (ids.length === 0) return ids;
       const body = frameOf(e);
       for (const endpointId of ids) insert.run(`whd_${nextId()}`, endpointId, e.id, e.event, e.session_id, body, now, now, now);
@@ -193,8 +193,8 @@ export function createWebhooksRepository(db: Db) {
     `UPDATE webhook_endpoints SET last_success_at = ?, consecutive_failures = 0, failing_since = NULL WHERE id = ?`,
   );
   const recordFailure = db.prepare(
-    `UPDATE webhook_endpoints SET last_failure_at = ?1, consecutive_failures = consecutive_failures + 1,
-       failing_since = coalesce(failing_since, ?1) WHERE id = ?2`,
+    `UPDATE webhook_endpoints SET last_failure_at = @now, consecutive_failures = consecutive_failures + 1,
+       failing_since = coalesce(failing_since, @now) WHERE id = @id`,
   );
   const disable = db.prepare(
     'UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, disabled_at = ?, updated_at = ? WHERE id = ? AND enabled = 1',
@@ -319,7 +319,7 @@ export function createWebhooksRepository(db: Db) {
           responseSnippet: r.responseSnippet,
           error: r.error,
         });
-        recordFailure.run(now, endpointId);
+        recordFailure.run({ now, id: endpointId });
         return getEndpoint.get(endpointId) as WebhookEndpointRow | undefined;
       })();
     },
