@@ -198,14 +198,14 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   function record(ep: WebhookEndpointRow, d: WebhookDeliveryRow, r: AttemptResult, at: number): void {
     const t = now();
     if (r.ok) {
-      store.webhooks.recordSuccess(d.id, ep.id, r, at, t);
+      store.webhooks.recordSuccess(d.id, d.generation, ep.id, r, at, t);
       return;
     }
     const failures = d.attempt + 1;
     const firstAt = d.first_attempt_at ?? at;
     const dead = t - firstAt >= retryForMs;
     const next = dead ? null : t + delayOf(failures, random);
-    const health = store.webhooks.recordFailure(d.id, ep.id, r, next, at, t);
+    const health = store.webhooks.recordFailure(d.id, d.generation, ep.id, r, next, at, t);
     const where = { endpoint: ep.id, url: redactUrl(ep.url), delivery: d.id, attempt: failures, httpStatus: r.httpStatus, error: r.error };
     if (dead) log.warn(where, 'webhook delivery is dead: failing for 24 h');
     else log.debug({ ...where, nextAttemptAt: next }, 'webhook delivery failed; will retry');
@@ -213,7 +213,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   }
 
   function disable(ep: WebhookEndpointRow, t: number): void {
-    const reason = `failing for ${Math.round((t - (ep.failing_since ?? t)) / 3600_000)} h (${ep.consecutive_failures} consecutive failures)`;
+    const reason = `failing for ${Math.floor((t - (ep.failing_since ?? t)) / 3600_000)} h (${ep.consecutive_failures} consecutive failures)`;
     if (!store.webhooks.disableEndpoint(ep.id, reason, t)) return;
     log.warn({ endpoint: ep.id, url: redactUrl(ep.url), consecutiveFailures: ep.consecutive_failures }, 'webhook endpoint disabled');
     publisher?.publish({

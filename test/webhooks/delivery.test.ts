@@ -95,7 +95,7 @@ describe('webhook delivery', () => {
     await waitFor(() => r.received.length === 200, 20_000, 'all 200 events');
     const ids = t.store.events.after(org(), 0, 1000).map((e) => e.id);
     expect(r.received.map((x) => x.id)).toEqual(ids);
-    expect(t.store.webhooks.backlog()).toBe(0);
+    await waitFor(() => t.store.webhooks.backlog() === 0, 10_000, 'the outbox to drain');
   });
 
   it('filters: a message-only endpoint never gets sync.progress; a session filter holds', async () => {
@@ -119,7 +119,7 @@ describe('webhook delivery', () => {
       ['message', other.id],
     ]);
     // Nothing else is on its way: the outbox holds exactly the matching rows.
-    expect(t.store.webhooks.backlog()).toBe(0);
+    await waitFor(() => t.store.webhooks.backlog() === 0, 10_000, 'the outbox to drain');
     expect(t.store.db.prepare('SELECT count(*) AS n FROM webhook_deliveries').get()).toEqual({ n: 8 });
   });
 

@@ -37,6 +37,9 @@ CREATE TABLE webhook_deliveries (
   body               TEXT NOT NULL,
   status             TEXT NOT NULL DEFAULT 'pending', -- pending | failed (retry scheduled) | succeeded | dead
   attempt            INTEGER NOT NULL DEFAULT 0,   -- attempts made so far
+  -- Bumped by a manual retry: an attempt that was in flight meanwhile records its outcome but leaves the
+  -- row due (it does not close the retry the person asked for).
+  generation         INTEGER NOT NULL DEFAULT 0,
   next_attempt_at    INTEGER,                      -- when the next attempt is due (pending/failed); NULL otherwise
   first_attempt_at   INTEGER,
   last_attempt_at    INTEGER,

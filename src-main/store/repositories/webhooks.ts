@@ -41,6 +41,7 @@ export interface WebhookDeliveryRow {
   body: string;
   status: DeliveryStatus;
   attempt: number;
+  generation: number;
   next_attempt_at: number | null;
   first_attempt_at: number | null;
   last_attempt_at: number | null;
@@ -211,19 +212,24 @@ export function createWebhooksRepository(db: Db) {
   const getDelivery = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
   const deliveryOf = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ? AND endpoint_id = ?');
   const succeed = db.prepare(
-    `UPDATE webhook_deliveries SET status = 'succeeded', attempt = attempt + 1, next_attempt_at = NULL,
+    `UPDATE webhook_deliveries SET attempt = attempt + 1,
+       status = CASE WHEN generation = @generation THEN 'succeeded' ELSE status END,
+       next_attempt_at = CASE WHEN generation = @generation THEN NULL ELSE next_attempt_at END,
        first_attempt_at = coalesce(first_attempt_at, @at), last_attempt_at = @at, http_status = @httpStatus,
        duration_ms = @durationMs, response_snippet = @responseSnippet, error = NULL, updated_at = @now
      WHERE id = @id`,
   );
   const fail = db.prepare(
-    `UPDATE webhook_deliveries SET status = @status, attempt = attempt + 1, next_attempt_at = @next,
+    `UPDATE webhook_deliveries SET attempt = attempt + 1,
+       status = CASE WHEN generation = @generation THEN @status ELSE status END,
+       next_attempt_at = CASE WHEN generation = @generation THEN @next ELSE next_attempt_at END,
        first_attempt_at = coalesce(first_attempt_at, @at), last_attempt_at = @at, http_status = @httpStatus,
        duration_ms = @durationMs, response_snippet = @responseSnippet, error = @error, updated_at = @now
      WHERE id = @id`,
   );
   const requeue = db.prepare(
-    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND endpoint_id = ?`,
+    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, generation = generation + 1, updated_at = ?
+     WHERE id = ? AND endpoint_id = ?`,
   );
   const insertDelivery = db.prepare(
     `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event, session_id, body, status, attempt, next_attempt_at, created_at, updated_at)
@@ -299,17 +305,27 @@ export function createWebhooksRepository(db: Db) {
     getDeliveryOf(endpointId: string, id: string): WebhookDeliveryRow | undefined {
       return deliveryOf.get(id, endpointId) as WebhookDeliveryRow | undefined;
     },
-    recordSuccess(deliveryId: string, endpointId: string, r: AttemptResult, at: number, now: number): void {
+    /** `generation`: the delivery's generation when the attempt started (see the column in 004_webhooks.sql). */
+    recordSuccess(deliveryId: string, generation: number, endpointId: string, r: AttemptResult, at: number, now: number): void {
       db.transaction(() => {
-        succeed.run({ id: deliveryId, at, now, httpStatus: r.httpStatus, durationMs: r.durationMs, responseSnippet: r.responseSnippet });
+        succeed.run({ id: deliveryId, generation, at, now, httpStatus: r.httpStatus, durationMs: r.durationMs, responseSnippet: r.responseSnippet });
         recordSuccess.run(now, endpointId);
       })();
     },
     /** A failed attempt: `next` = when to try again, or null for dead. Returns the endpoint's health after it. */
-    recordFailure(deliveryId: string, endpointId: string, r: AttemptResult, next: number | null, at: number, now: number): WebhookEndpointRow | undefined {
+    recordFailure(
+      deliveryId: string,
+      generation: number,
+      endpointId: string,
+      r: AttemptResult,
+      next: number | null,
+      at: number,
+      now: number,
+    ): WebhookEndpointRow | undefined {
       return db.transaction(() => {
         fail.run({
           id: deliveryId,
+          generation,
           status: next === null ? 'dead' : 'failed',
           next,
           at,
