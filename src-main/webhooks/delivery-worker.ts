@@ -27,6 +27,7 @@ export const SNIPPET_BYTES = 1024;
 /** Past this many response bytes the connection is cut: a receiver answering 10 MB costs us 64 KiB. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 const FIRST_RETRY_MS = 5_000;
+const HEALTH_WRITE_INTERVAL_MS = 1_000;
 const MAX_RETRY_MS = 4 * 3600_000;
 
 export interface WorkerTimers {
@@ -198,7 +199,10 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   function record(ep: WebhookEndpointRow, d: WebhookDeliveryRow, r: AttemptResult, at: number): void {
     const t = now();
     if (r.ok) {
-      store.webhooks.recordSuccess(d.id, d.generation, ep.id, r, at, t);
+      // While healthy, last_success_at is refreshed at most once a second: one write per delivery, not two.
+      const healthy = ep.consecutive_failures === 0 && ep.failing_since === null;
+      const touch = !healthy || ep.last_success_at === null || t - ep.last_success_at >= HEALTH_WRITE_INTERVAL_MS;
+      store.webhooks.recordSuccess(d.id, d.generation, ep.id, r, at, t, touch);
       return;
     }
     const failures = d.attempt + 1;

@@ -25,20 +25,25 @@ export function createEventsRepository(db: Db) {
   // Webhook deliveries of an event are written with it (the outbox, repositories/webhooks.ts): both rows or none.
   const outbox = outboxFor(db);
   const insertWithDeliveries = db.transaction(
-    (e: { id: string; organizationId: string; sessionId: string | null; event: string; payload: string; timestamp: number }): number => {
+    (
+      e: { id: string; organizationId: string; sessionId: string | null; event: string; payload: string; timestamp: number },
+      endpointIds: readonly string[],
+    ): number => {
       const seq = Number(insert.run(e.id, e.organizationId, e.sessionId, e.event, e.payload, e.timestamp).lastInsertRowid);
       const row = { id: e.id, organization_id: e.organizationId, session_id: e.sessionId, event: e.event, payload: e.payload, timestamp: e.timestamp };
-      outbox.fanOut(row, e.timestamp);
+      outbox.fanOut(row, e.timestamp, endpointIds);
       return seq;
     },
   );
   return {
     append(e: { id: string; organizationId: string; sessionId: string | null; event: string; payload: string; timestamp: number }): number {
       // Without a matching endpoint (the common case) the event is one autocommit INSERT, as before the outbox.
-      if (outbox.matching(e.organizationId, e.event, e.sessionId).length === 0) {
+      // (One connection, synchronous: nothing can change the endpoints between this match and the insert.)
+      const endpointIds = outbox.matching(e.organizationId, e.event, e.sessionId);
+      if (endpointIds.length === 0) {
         return Number(insert.run(e.id, e.organizationId, e.sessionId, e.event, e.payload, e.timestamp).lastInsertRowid);
       }
-      return insertWithDeliveries(e);
+      return insertWithDeliveries(e, endpointIds);
     },
     seqOf(id: string): number | undefined {
       return (seqOf.get(id) as { seq: number } | undefined)?.seq;

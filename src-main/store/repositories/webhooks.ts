@@ -76,8 +76,11 @@ type EnqueueListener = (endpointIds: readonly string[]) => void;
  * (whose listeners, the delivery worker, wake up on new rows). One per connection.
  */
 export interface Outbox {
-  /** Inserts one delivery per matching endpoint; call inside the event's transaction. Returns the endpoint ids. */
-  fanOut(e: FrameSource, now: number): string[];
+  /**
+   * Inserts one delivery per matching endpoint (`endpointIds` when the caller has just matched them); call
+   * inside the event's transaction. Returns the endpoint ids.
+   */
+  fanOut(e: FrameSource, now: number, endpointIds?: readonly string[]): readonly string[];
   /** True when some enabled endpoint of this organization may want the event (cheap pre-check, no write). */
   matching(organizationId: string, event: string, sessionId: string | null): string[];
   onEnqueued(listener: EnqueueListener): () => void;
@@ -116,8 +119,8 @@ function createOutbox(db: Db): Outbox {
     matching(organizationId, event, sessionId) {
       return matching.all({ org: organizationId, event, session: sessionId }) as string[];
     },
-    fanOut(e, now) {
-      const ids = outbox.matching(e.organization_id, e.event, e.session_id);
+    fanOut(e, now, endpointIds) {
+      const ids = endpointIds ?? outbox.matching(e.organization_id, e.event, e.session_id);
       if (ids.length === 0) return ids;
       const body = frameOf(e);
       for (const endpointId of ids) insert.run(`whd_${nextId()}`, endpointId, e.id, e.event, e.session_id, body, now, now, now);
@@ -205,8 +208,11 @@ export function createWebhooksRepository(db: Db) {
      WHERE endpoint_id = ? AND status IN ('pending', 'failed')`,
   );
 
+  // INDEXED BY: without statistics the planner prefers webhook_deliveries_log and walks every delivered row
+  // of the endpoint before the first pending one (measured: the worker's head lookup grew with the log).
   const head = db.prepare(
-    `SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND status IN ('pending', 'failed') ORDER BY seq LIMIT 1`,
+    `SELECT * FROM webhook_deliveries INDEXED BY webhook_deliveries_outbox
+     WHERE endpoint_id = ? AND status IN ('pending', 'failed') ORDER BY seq LIMIT 1`,
   );
   const backlog = db.prepare(`SELECT count(*) FROM webhook_deliveries WHERE status IN ('pending', 'failed')`).pluck();
   const getDelivery = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
@@ -306,9 +312,18 @@ export function createWebhooksRepository(db: Db) {
       return deliveryOf.get(id, endpointId) as WebhookDeliveryRow | undefined;
     },
     /** `generation`: the delivery's generation when the attempt started (see the column in 004_webhooks.sql). */
-    recordSuccess(deliveryId: string, generation: number, endpointId: string, r: AttemptResult, at: number, now: number): void {
+    /**
+     * `touchEndpoint`: also write the endpoint's health (the caller skips it while the endpoint is healthy and
+     * its last_success_at is recent: one write per delivery instead of two at high rates).
+     */
+    recordSuccess(deliveryId: string, generation: number, endpointId: string, r: AttemptResult, at: number, now: number, touchEndpoint = true): void {
+      const row = { id: deliveryId, generation, at, now, httpStatus: r.httpStatus, durationMs: r.durationMs, responseSnippet: r.responseSnippet };
+      if (!touchEndpoint) {
+        succeed.run(row);
+        return;
+      }
       db.transaction(() => {
-        succeed.run({ id: deliveryId, generation, at, now, httpStatus: r.httpStatus, durationMs: r.durationMs, responseSnippet: r.responseSnippet });
+        succeed.run(row);
         recordSuccess.run(now, endpointId);
       })();
     },
