@@ -24,6 +24,7 @@ import type { WhatsAppRuntime } from './whatsapp-runtime.js';
 import type { GatewayConfig } from './config.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime.js';
 import { createSessionManager, type SessionManager } from './session-manager.js';
+import { startWebhookDelivery } from './webhooks.js';
 import type { ConnectionSummary, Gateway, GatewayDeps, GatewayInfo } from './types.js';
 
 export const DB_FILE = 'gateway.db';
@@ -203,6 +204,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const server = createServer(api.app.callback());
       server.keepAliveTimeout = 65_000;
       realtime.attach(server, { allowedHosts, allowedOrigins });
+      startWebhookDelivery({ store, logger, publisher: realtime, now, server });
       port = await listen(server, config.host, config.port);
 
       const info: GatewayInfo = { url: origin(), apiBase: `${origin()}/api/v1`, host: config.host, port, dataDir: config.dataDir };

@@ -43,7 +43,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 })): Promise<Receiver> {
+export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 }), port = 0): Promise<Receiver> {
   const hung: ServerResponse[] = [];
   const r: Receiver = {
     url: '',
@@ -102,7 +102,7 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 
       res.end(answer.body ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   r.port = (server.address() as AddressInfo).port;
   r.url = `http://127.0.0.1:${r.port}/hook`;
   return r;
