@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         figure('webhooks.publish_us.one_endpoint', cost.oneEndpoint, 'us', null, 'publish() with one matching endpoint (event + delivery row)'),
         figure('webhooks.publish_us.no_endpoint', cost.noEndpoint, 'us', null, 'publish() with no endpoint (reference)'),
       ],
-      details: { rate, seconds, warmup, loadSpan, outboxStart, outboxPeak, outboxEndOfLoad, outboxAfter, drainMs, duplicates, lost, latency: lat, publishUs: pub, cost },
+      details: { rate, seconds, warmup, loadSpan, deliveredDuringLoad: count - outboxEndOfLoad, outboxStart, outboxPeak, outboxEndOfLoad, outboxAfter, drainMs, duplicates, lost, latency: lat, publishUs: pub, cost },
     });
   } finally {
     await worker.stop();
