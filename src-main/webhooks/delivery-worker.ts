@@ -302,6 +302,8 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         res.on('error', () => finish(null));
         res.on('close', () => finish(null));
       });
+      // One small request then a wait for its answer: Nagle's algorithm would only delay it.
+      req.setNoDelay(true);
       req.on('error', (err: NodeJS.ErrnoException) => finish(safeError(err, ep.url)));
       req.end(d.body);
     });
