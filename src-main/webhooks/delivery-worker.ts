@@ -28,6 +28,9 @@ export const SNIPPET_BYTES = 1024;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 const FIRST_RETRY_MS = 5_000;
 const HEALTH_WRITE_INTERVAL_MS = 1_000;
+/** Finished deliveries kept for the log (all endpoints); older ones are pruned every PRUNE_EVERY attempts. */
+export const DELIVERY_LOG_SIZE = 50_000;
+const PRUNE_EVERY = 1_000;
 const MAX_RETRY_MS = 4 * 3600_000;
 
 export interface WorkerTimers {
@@ -59,6 +62,8 @@ export interface DeliveryWorkerOptions {
   retryForMs?: number;
   disableAfterMs?: number;
   retryDelay?: (failures: number, random: () => number) => number;
+  /** Finished deliveries kept (default DELIVERY_LOG_SIZE). */
+  logSize?: number;
 }
 
 export interface DeliveryWorker {
@@ -95,6 +100,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   const retryForMs = opts.retryForMs ?? RETRY_FOR_MS;
   const disableAfterMs = opts.disableAfterMs ?? DISABLE_AFTER_MS;
   const delayOf = opts.retryDelay ?? retryDelay;
+  const logSize = opts.logSize ?? DELIVERY_LOG_SIZE;
   const log = logger.child({ component: 'webhooks' });
   const httpAgent = new HttpAgent({ keepAlive: true });
   const httpsAgent = new HttpsAgent({ keepAlive: true });
@@ -190,6 +196,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         if (stopped) return; // the delivery stays pending; the next start sends it again (same webhook-id)
         attempts++;
         record(ep, d, result, at);
+        if (attempts % PRUNE_EVERY === 0) store.webhooks.pruneFinished(logSize);
       }
     } finally {
       l.running = false;
@@ -315,6 +322,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       started = true;
       stopped = false;
       unsubscribe = store.webhooks.outbox.onEnqueued((ids) => ids.forEach(wake));
+      store.webhooks.pruneFinished(logSize);
       // Resume: every enabled endpoint looks at its head (pending rows from before a restart or a crash).
       for (const ep of store.webhooks.listEnabledEndpoints()) wake(ep.id);
     },

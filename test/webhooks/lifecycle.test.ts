@@ -218,6 +218,24 @@ describe('webhook lifecycle', () => {
     expect(w.service.deliveries(org(), endpoint.id).data[0]!.attempt).toBe(2);
   });
 
+  it('the delivery log stays bounded: finished deliveries are pruned, pending ones never', async () => {
+    const w = setup({ logSize: 10 });
+    const r = await receiver();
+    const down = w.service.create(org(), { url: 'http://127.0.0.1:9/never', events: ['sync.progress'] });
+    const up = w.service.create(org(), { url: r.url, events: ['message'] });
+    r.secret = up.secret;
+    w.publish({ event: 'sync.progress', organizationId: org(), sessionId: t.session.id, payload: { state: 'syncing', progress: 1 } });
+    for (let i = 0; i < 30; i++) w.publish(messageEvent(org(), t.session.id, i));
+    w.worker.start();
+    await waitFor(() => r.received.length === 30);
+    await waitFor(() => t.store.webhooks.deliveriesPage(up.endpoint.id, null, 100).every((d) => d.status === 'succeeded'));
+    expect(t.store.webhooks.pruneFinished(10)).toBe(20);
+    expect(t.store.webhooks.deliveriesPage(up.endpoint.id, null, 100)).toHaveLength(10);
+    // The oldest row of all, still pending at the dead endpoint, stays.
+    expect(t.store.webhooks.deliveriesPage(down.endpoint.id, null, 100)).toHaveLength(1);
+    expect(t.store.webhooks.head(down.endpoint.id)?.event).toBe('sync.progress');
+  });
+
   it('the delivery log is cursor paged, newest first, without gaps or repeats', () => {
     const w = setup();
     const { endpoint } = w.service.create(org(), { url: 'http://127.0.0.1:9/never' });

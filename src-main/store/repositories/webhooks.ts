@@ -241,6 +241,9 @@ export function createWebhooksRepository(db: Db) {
     `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event, session_id, body, status, attempt, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
   );
+  const maxSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM webhook_deliveries').pluck();
+  // Finished rows only: a pending or failed delivery is never pruned, however old.
+  const pruneFinished = db.prepare(`DELETE FROM webhook_deliveries WHERE seq <= ? AND status IN ('succeeded', 'dead')`);
   const page = db.prepare('SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
 
   return {
@@ -374,6 +377,10 @@ export function createWebhooksRepository(db: Db) {
       insertDelivery.run(id, endpointId, e.id, e.event, e.session_id, frameOf(e), now, now, now);
       outbox.notify([endpointId]);
       return getDelivery.get(id) as WebhookDeliveryRow;
+    },
+    /** Keeps the delivery log bounded: drops finished deliveries older than the newest `keep` rows. */
+    pruneFinished(keep: number): number {
+      return pruneFinished.run((maxSeq.get() as number) - keep).changes;
     },
     /** The delivery log of an endpoint, newest first; `beforeSeq` is the keyset position (exclusive). */
     deliveriesPage(endpointId: string, beforeSeq: number | null, limit: number): WebhookDeliveryRow[] {
