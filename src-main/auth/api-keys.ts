@@ -29,6 +29,10 @@ const KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH + CH
 
 /** lastUsedAt is refreshed at most this often per key, so authentication is not a write per request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
+/** A verified key's principal is reused for at most this long, and only while the database is unchanged. */
+export const VERIFIED_KEY_TTL_MS = 5_000;
+/** Bound of the verified-key cache (only keys that verified get in, so only holders of live keys fill it). */
+const VERIFIED_KEY_CACHE_MAX = 1_000;
 export const MAX_KEY_NAME_LENGTH = 100;
 
 function base62(value: bigint, width: number): string {
@@ -114,10 +118,54 @@ function validateCapabilities(capabilities: unknown): Capability[] {
   return CAPABILITIES.filter((c) => seen.has(c));
 }
 
+interface VerifiedKey {
+  principal: Principal;
+  verifiedAt: number;
+  /** `total_changes()` and `data_version` of the connection when the row was read. */
+  changes: number;
+  dataVersion: number;
+}
+
+/**
+ * Verified keys of one database connection, keyed by SHA-256 of the key (never the key itself), so a key
+ * that keeps calling skips the checksum and the row lookup (~4 % of the CPU of a list-messages request,
+ * docs/BENCHMARKS.md). An entry is used only while, since its row was read:
+ *  - no row of the database changed through this connection (`total_changes()`: a revoke through any
+ *    service or repository call on it, or any other write) and no other connection committed anything
+ *    (`PRAGMA data_version`: `wagw keys revoke` from another process), and
+ *  - less than VERIFIED_KEY_TTL_MS passed.
+ * So a revoked key is refused from the next request on, exactly as without the cache; while messages are
+ * being written the cache simply misses. Reading both counters cost 6-8 us against 50-65 us for checksum, hash
+ * and row lookup (one in-process measurement, loaded machine).
+ * The cache belongs to the connection (WeakMap), so every service over one store shares it.
+ */
+interface VerifiedKeyCache {
+  entries: Map<string, VerifiedKey>;
+  /** [total_changes(), data_version] of the connection now. */
+  version(): [number, number];
+}
+
+const verifiedKeyCaches = new WeakMap<object, VerifiedKeyCache>();
+
+function verifiedKeyCacheOf(store: Store): VerifiedKeyCache {
+  let cache = verifiedKeyCaches.get(store.db);
+  if (!cache) {
+    // Two plain statements: about half the cost of one SELECT over the pragma_data_version table function.
+    const changes = store.db.prepare('SELECT total_changes()').pluck();
+    const dataVersion = store.db.prepare('PRAGMA data_version').pluck();
+    cache = { entries: new Map(), version: () => [changes.get() as number, dataVersion.get() as number] };
+    verifiedKeyCaches.set(store.db, cache);
+  }
+  return cache;
+}
+
+const copyPrincipal = (p: Principal): Principal => ({ ...p, capabilities: [...p.capabilities] });
+
 export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyService {
   const { store } = options;
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => ulid());
+  const cache = verifiedKeyCacheOf(store);
 
   return {
     create(organizationId, name, capabilities) {
@@ -142,25 +190,45 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
     },
 
     revoke(organizationId, id) {
+      // The write below invalidates the cache by itself (total_changes); clearing it too keeps that obvious.
+      cache.entries.clear();
       return store.apiKeys.revoke(organizationId, id, now());
     },
 
     authenticate(raw) {
-      if (!isWellFormedApiKey(raw)) return null;
-      // A failing lookup (closed or corrupt DB) propagates: that is a server fault (500), not a bad key.
-      const row = store.apiKeys.findActiveByHash(hashApiKey(raw));
-      if (!row) return null;
+      // The shape test is cheap and keeps junk away from the hash; the checksum is only needed on a miss.
+      if (typeof raw !== 'string' || raw.length !== API_KEY_LENGTH || !KEY_SHAPE.test(raw)) return null;
+      const hash = hashApiKey(raw);
       const t = now();
+      // A failing read (closed or corrupt DB) propagates: that is a server fault (500), not a bad key.
+      const [changes, dataVersion] = cache.version();
+      const hit = cache.entries.get(hash);
+      if (hit) {
+        if (hit.changes === changes && hit.dataVersion === dataVersion && t >= hit.verifiedAt && t - hit.verifiedAt < VERIFIED_KEY_TTL_MS) {
+          return copyPrincipal(hit.principal);
+        }
+        cache.entries.delete(hash);
+      }
+      if (!isWellFormedApiKey(raw)) return null;
+      const row = store.apiKeys.findActiveByHash(hash);
+      if (!row) return null;
       // The row carries the last write, so the throttle holds across restarts and processes.
+      const capabilities = rowToApiKey(row).capabilities.filter((c) => CAPABILITIES.includes(c));
+      const principal: Principal = { kind: 'api_key', keyId: row.id, organizationId: row.organization_id, capabilities };
       if (row.last_used_at === null || t - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
         try {
           store.apiKeys.touchLastUsed(row.id, t);
         } catch {
           // lastUsedAt is informational; a busy database must not deny a valid key.
         }
+        // Not cached this time: the write moved total_changes, and re-reading the counters now could hide a
+        // revoke another process committed since the row was read. The next request caches it.
+        return principal;
       }
-      const capabilities = rowToApiKey(row).capabilities.filter((c) => CAPABILITIES.includes(c));
-      return { kind: 'api_key', keyId: row.id, organizationId: row.organization_id, capabilities };
+      if (cache.entries.size >= VERIFIED_KEY_CACHE_MAX) cache.entries.clear();
+      // The counters were read before the row: a commit in between makes the entry miss, never hit stale.
+      cache.entries.set(hash, { principal: copyPrincipal(principal), verifiedAt: t, changes, dataVersion });
+      return principal;
     },
   };
 }

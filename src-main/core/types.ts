@@ -1,6 +1,6 @@
 /**
  * Domain types shared by the store, the API and the WhatsApp adapters.
- * API shapes (Session, Chat, Channel, Message) follow ../shared/docs/API.md field for field.
+ * API shapes (Session, Chat, Channel, Message) follow docs/API.md field for field.
  */
 
 export type Capability = 'read' | 'send' | 'manage';

@@ -1,5 +1,5 @@
 /**
- * What to do after a Baileys socket closed (BAILEYS.md section 1, "Reconnect"). Pure: the session manager
+ * What to do after a Baileys socket closed (docs/BAILEYS.md section 1, "Reconnect"). Pure: the session manager
  * feeds it the close code of the client that just ended and acts on the answer.
  *
  * | code                 | answer                                                                          |

@@ -1,7 +1,7 @@
 /**
  * The WhatsApp side of the gateway: ingestion, the sandbox and the two client factories (real Baileys and
- * the simulated account). Baileys is large (about a quarter of a second to import), so createGateway loads this
- * module only after the HTTP server listens, and hands out clients that wait for it (lazy-client.ts).
+ * the simulated account). Baileys is large (about a quarter of a second to import), so whatsapp-loader.ts
+ * imports this module only after the HTTP server listens, and hands out clients that wait for it (lazy-client.ts).
  */
 import type { Logger } from 'pino';
 import type { EventPublisher } from '../core/events.js';
@@ -9,7 +9,7 @@ import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import type { Store } from '../store/index.js';
 import { createBaileysClientFactory } from '../whatsapp/baileys/adapter.js';
 import { createRealSocketFactory, forgetSessionSocketCaches } from '../whatsapp/baileys/real-socket.js';
-import { createIngestor } from '../whatsapp/ingest.js';
+import { createIngestor, type GatewayIngestor } from '../whatsapp/ingest.js';
 import { createSandbox, type SandboxController } from '../whatsapp/sandbox/index.js';
 import type { SandboxConfig } from './config.js';
 
@@ -17,6 +17,11 @@ export interface WhatsAppRuntime {
   sandbox: SandboxController;
   baileysFactory: WhatsAppClientFactory;
   sandboxFactory: WhatsAppClientFactory;
+  /**
+   * Drops every per-session cache of the WhatsApp side (session deleted or logged out): the ingestor's
+   * state, the real sockets' retry / group caches and the sandbox's simulated phone. Call it once the
+   * session's client is closed.
+   */
   forgetSession(sessionId: string): void;
 }
 
@@ -26,15 +31,20 @@ export function createWhatsAppRuntime(deps: {
   logger: Logger;
   now: () => number;
   sandbox: SandboxConfig | null;
+  /** Asked when a sandbox session's socket shows its first QR: true pairs it at once (see createSandbox). */
+  autoPairSandbox?: (sessionId: string) => boolean;
+  /** Replaces the ingestor (tests). */
+  ingestor?: GatewayIngestor;
 }): WhatsAppRuntime {
   const { store, publisher, logger, now } = deps;
-  const ingestor = createIngestor({ store, publisher, logger, now });
+  const ingestor = deps.ingestor ?? createIngestor({ store, publisher, logger, now });
   const sandboxLogger = logger.child({ sandbox: true });
   const sandbox = createSandbox({
     seed: deps.sandbox?.seed ?? 1,
     ratePerMinute: deps.sandbox?.ratePerMinute ?? 3,
     logger: sandboxLogger,
     now,
+    ...(deps.autoPairSandbox ? { autoPair: deps.autoPairSandbox } : {}),
   });
   return {
     sandbox,
@@ -56,6 +66,10 @@ export function createWhatsAppRuntime(deps: {
       now,
       publisher,
     }),
-    forgetSession: forgetSessionSocketCaches,
+    forgetSession(sessionId) {
+      ingestor.forget(sessionId);
+      forgetSessionSocketCaches(sessionId);
+      sandbox.forget(sessionId);
+    },
   };
 }

@@ -65,27 +65,39 @@ ratio 0.27 -> ${num(get(d, 'oursMs') ? (Math.min(...(get(d, 'rawMs') as number[]
    transaction per chunk with random-id indexes.`,
   },
   {
-    prefix: 'http.gateway_over_raw',
-    note: (_f, d) => `**Cause.** The reference writes a prepared buffer; the gateway, per request, authenticates the key (SHA-256 + one
-SQLite lookup, ~35 us), runs the Koa chain (request id, headers, error envelope, host guard, router: the gateway's
-\`/healthz\`, which does none of the rest, reaches ${num(get(d, 'healthz.gateway') as number / (get(d, 'healthz.raw') as number), 2)} of a bare server in this run), checks session and chat
-(2 lookups), reads 51 rows x 24 columns from SQLite, maps them and serialises ${num(get(d, 'responseBytes'))} bytes of JSON
-(~75 us). Profile under autocannon: the page read was the largest item (33 % of CPU before the fix below, 20 % after), then
-socket writes, \`JSON.stringify\` in Koa's respond, GC, auth.
+    prefix: 'http.gateway_over_bare_sqlite',
+    note: (_f, d) => `**What is compared.** The reference (\`test/bench/server-bare-sqlite.ts\`) is bare \`node:http\` doing what
+list-messages cannot avoid: the store's own page query (\`createMessagesRepository(db).page\`, imported, so the SQL is the
+gateway's), the same \`rowToMessage\`, the gateway's cursor codec, \`JSON.stringify\`; its body is checked byte-identical to the
+gateway's (${num(get(d, 'responseBytes'))} bytes) before measuring. The gateway adds Koa (context, compose, respond), @koa/router,
+the request-id/security-header middleware, the error envelope, the host guard, API-key authentication and the session and
+chat lookups. CPU per request in this run (all threads, median round): gateway ${num(get(d, 'cpuUsPerRequest.gateway'))} us,
+reference ${num(get(d, 'cpuUsPerRequest.bareSqlite'))} us; req/s ratios move a lot more than CPU per request on this shared machine.
 
-**Done (store, this round):** \`messages.page\` reads rows as arrays and builds each row object in one literal, and no longer
-reads the two columns the query already fixes (session_id, chat_jid): a 51-row page 320-380 us -> 140-160 us; list-messages
-went from ~1,090 to ~1,450 req/s in the same setup.
+**Profile** (\`test/bench/http-profile.ts\`: \`node --cpu-prof\` of the server under the same autocannon load, main-thread
+samples bucketed by the innermost matching frame; two runs before the fix, shares of busy time): the page query 26-33 %,
+node's socket writes 20-26 %, Koa's respond (\`JSON.stringify\` of the page + write) 14-17 % - the same three items are
+90 % of the reference. Then, added by the gateway: Koa's own code 6 %, **API-key verification 4.3 %** (the row lookup
+2.0 %, SHA-256 for the checksum and the hash ~1.5 %), @koa/router 2 %, the session lookup 1.6 %, the chat lookup 1.1 %,
+handler and paging helpers 1.5 %. Small: request id + headers 0.3-0.5 % (\`randomUUID\` is batched by node), the failure
+limiter 0.4 %, host guard 0.1 %, body reader 0.1 % (it already returns at once for GET/HEAD/OPTIONS), error middleware
+< 0.1 %. Not on this path at all: zod (query schemas only document the API), JWT verification (an API key is used),
+the last-used write (already once per minute per key). The main-thread profile explains only part of the CPU gap: the
+gateway's other threads (V8 helpers, the checkpoint worker, tsx's loader) used ~300 us per request against ~100 us for the
+reference's (/proc per thread, one measurement on the loaded machine; GC traces show similar scavenge time per request in
+both, so it is not young-generation GC); not broken down further.
 
-**Applied since:** \`allowedHosts()\` is computed once per port instead of per request (create-gateway.ts).
-**Not applied, and why:** (1) \`middleware/auth.ts\`: remembering \`hash(key) -> principal\` for a few seconds would save
-~35 us/request but lets a key revoked from another process (\`wagw keys revoke\`) keep working for that long; (2)
-\`resources/chats.ts\` \`messagePage\`: keep the serialised JSON of recent pages keyed by
-(listing, cursor, limit) and valid while the connection's \`total_changes()\` and \`PRAGMA data_version\` are unchanged -
-the only change that would bring a repeated page near the reference; it would make this benchmark (one page
-requested over and over) unrepresentative of real use, where pages differ, so it was not done. Since the SQLite read (~140 us) alone exceeds the
-reference's whole request (~${num(1e6 / Math.max(...((get(d, 'raw') as { rps: number }[] | undefined) ?? [{ rps: NaN }]).map((r) => r.rps)))} us of one core at its best round). Without a cache, 0.5 is out of reach for a
-26 KB page served from SQLite through Koa on this machine.`,
+**Done:** verified API keys are remembered per connection, keyed by the key's SHA-256 (\`src-main/auth/api-keys.ts\`):
+a hit skips the checksum and the row lookup. An entry is used only while the connection's \`total_changes()\` and
+\`PRAGMA data_version\` are unchanged since its row was read (two prepared statements, ~6-8 us against ~50-65 us for the
+checksum, hash and lookup on this loaded machine) and for at most 5 s: any write
+through this connection (a revoke through the service or the repository) or any commit by another connection
+(\`wagw keys revoke\` in another process) makes it miss, so a revoked key is refused on the very next request
+(test/auth/api-key-cache.test.ts covers each path and the HTTP flow). While messages are being written the cache simply misses.
+
+**Left (not ours, or not in this change):** Koa + router (~8 %) are the framework; the session and chat lookups (~3 %)
+could use the same validity check but live in \`api/resources\` (being reworked into an app layer); socket writes and
+\`JSON.stringify\` are shared with the reference.`,
   },
   {
     prefix: 'webhooks.',
@@ -231,8 +243,9 @@ export function writeReport(file: string, input: ReportInput): void {
   p(`  the same rows. ${num(get(paging, 'iterations'))} alternating first/deep samples in-process and over HTTP (keep-alive, one at a time,`);
   p(`  gateway in a child process); OFFSET ${num(get(paging, 'offsetRuns'))} times.`);
   p(`- **http** - autocannon, ${num(get(http, 'connections'))} connections, ${num(get(http, 'rounds'))} alternating round(s) of ${num(get(http, 'duration'))} s after 2 s`);
-  p('  warm-ups, against the gateway and a bare `node:http` server (each in its own child process) serving the same');
-  p(`  ${num(get(http, 'responseBytes'))} bytes. Rounds (req/s, p99 ms): gateway ${rounds(get(http, 'gateway'))}; reference ${rounds(get(http, 'raw'))}.`);
+  p('  warm-ups, against the gateway and two bare `node:http` servers (each in its own child process): bare-sqlite reads the');
+  p('  same page with the store\'s page query and serialises it per request (same bytes, checked); raw serves the same');
+  p(`  ${num(get(http, 'responseBytes'))} bytes from memory. Rounds (req/s, p99 ms): gateway ${rounds(get(http, 'gateway'))}; bare-sqlite ${rounds(get(http, 'bareSqlite'))}; raw ${rounds(get(http, 'raw'))}.`);
   p(`- **startup** - \`node_modules/.bin/tsx src-main/cli/wagw.ts serve --data-dir <the paging database> --port <free>`);
   p(`  --log-level warn\`, spawn -> first 200 from /healthz (polled every 5 ms), VmRSS of the process running wagw.ts; one`);
   p(`  warm-up then ${num(get(startup, 'runs'))} runs; the same for an esbuild bundle run with plain node. History sync memory: a child`);

@@ -30,7 +30,8 @@ describe('lazyFactory', () => {
     expect(client.sandbox).toBe(true);
     const connecting = client.connect();
     const presence = client.sendPresence('1@s.whatsapp.net', 'composing');
-    await new Promise((r) => setTimeout(r, 10));
+    // Every pending callback has run: still nothing reached a real client.
+    await new Promise((r) => setImmediate(r));
     expect(log).toEqual([]);
     load(recordingFactory(log));
     await connecting;

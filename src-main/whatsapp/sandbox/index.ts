@@ -8,12 +8,16 @@
  *   createBaileysClientFactory({ ..., socketFactory: sandbox.socketFactory, sandbox: true });
  *   sandbox.pair(sessionId);      // "the phone scanned the QR" (or entered the pairing code)
  *   sandbox.state(sessionId);     // paired / waiting / presence the contacts received / sends
+ *   sandbox.forget(sessionId);    // session deleted or logged out: drop its simulated phone
  *   sandbox.stop();               // clears every timer (gateway shutdown)
  *
  * History completeness: a socket replays only the history chunks not yet listed in the session's
  * creds.processedHistoryMessages (Baileys' own record of processed history notifications, saved by the
  * adapter on creds.update). `historyComplete(sessionId)` may additionally tell it the gateway already has the
  * whole history (e.g. from sessions.sync_state).
+ *
+ * Auto-pairing (`wagw serve --sandbox`): `autoPair(sessionId)` is asked when a socket shows its first QR; true
+ * pairs it right after the QR event, as if the phone scanned it at once. Nothing polls.
  */
 import type { AuthenticationCreds } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
@@ -46,6 +50,8 @@ export interface CreateSandboxOptions {
   timing?: Partial<SandboxTiming>;
   /** Optional: returns true when the gateway already holds this session's complete history. */
   historyComplete?: (sessionId: string) => boolean;
+  /** Optional: asked when a session's socket shows its first QR; true pairs the session right away. */
+  autoPair?: (sessionId: string) => boolean;
 }
 
 export interface SandboxSessionState {
@@ -67,6 +73,11 @@ export interface SandboxController {
    * reconnect handling can be exercised. False when the session has no live socket.
    */
   disconnect(sessionId: string, statusCode?: number): boolean;
+  /**
+   * Drops everything the sandbox keeps for a session (its socket, pairing, presence log, live stream,
+   * channels): the session was deleted or logged out. A later socket for the same id starts afresh.
+   */
+  forget(sessionId: string): void;
   /** Stops every simulated socket and clears all timers; no further events are emitted. */
   stop(): void;
 }
@@ -91,6 +102,10 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
   const sessions = new Map<string, SandboxSessionRuntime>();
   const accounts = new Map<string, SandboxAccount>();
   let stopped = false;
+  // Count sessions forgotten and live streams made, so a forgotten session that comes back (logout, then
+  // pair again) gets new generator streams instead of replaying its earlier ids.
+  let forgotten = 0;
+  let liveStreams = 0;
 
   function accountFor(creds: AuthenticationCreds): SandboxAccount {
     const additional = creds.additionalData as { sandbox?: { historyEndAt?: unknown } } | undefined;
@@ -117,6 +132,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
       // Mixed with the start time and a per-session counter so neither a restarted gateway nor a re-pairing
       // replays (and collides with) earlier live message ids.
       session.liveGeneration += 1;
+      liveStreams += 1;
       session.live = new LiveStream({ account, seed: seed ^ hashString(`${session.sessionId}:${startedAt}:${session.liveGeneration}`) });
     }
     return session.live;
@@ -143,9 +159,10 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
         presence: [],
         sent: 0,
         socket: null,
-        rng: new Prng(seed ^ hashString(sessionId), `session:${startedAt}`),
+        rng: new Prng(seed ^ hashString(sessionId), forgotten === 0 ? `session:${startedAt}` : `session:${startedAt}:${forgotten}`),
         live: null,
-        liveGeneration: 0,
+        // Every earlier stream of this id had a generation <= liveStreams: start above them.
+        liveGeneration: forgotten === 0 ? 0 : liveStreams,
         ownedChannels: new Set(),
         followedChannels: new Set(),
       };
@@ -165,8 +182,27 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     const socket = new SimulatedSocket(env, session, options);
     session.socket = socket;
     session.paired = isPairedCreds(options.auth.creds);
-    return socket.toSocketLike();
+    const socketLike = socket.toSocketLike();
+    if (opts.autoPair && !session.paired) watchFirstQr(options.sessionId, socket, opts.autoPair);
+    return socketLike;
   };
+
+  /** Pairs the session right after its socket's first QR event when autoPair says so. */
+  function watchFirstQr(sessionId: string, socket: SimulatedSocket, autoPair: (sessionId: string) => boolean): void {
+    let asked = false;
+    socket.ev.on('connection.update', (update) => {
+      if (asked || !update.qr) return;
+      asked = true;
+      if (!autoPair(sessionId)) return;
+      // After the QR event has reached every listener (the adapter shows it), not inside its emit.
+      timers.setTimeout(() => {
+        if (!stopped && sessions.get(sessionId)?.socket === socket && socket.waitingForPairing()) {
+          socket.completePairing();
+          logger.info({ session: sessionId }, 'sandbox paired automatically');
+        }
+      }, 0);
+    });
+  }
 
   return {
     socketFactory,
@@ -191,6 +227,13 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
       if (stopped || !socket || socket.isClosed) return false;
       void socket.end(new SandboxBoom('Connection Lost (simulated)', statusCode));
       return true;
+    },
+    forget(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return;
+      session.socket?.kill();
+      sessions.delete(sessionId);
+      forgotten += 1;
     },
     stop() {
       stopped = true;
