@@ -34,6 +34,23 @@ export interface SyncProgressPayload {
   progress: number;
 }
 
+/** 'webhook.test': sent by POST /webhooks/{id}:test to that endpoint only (never to the event log). */
+export interface WebhookTestPayload {
+  endpointId: string;
+  message: string;
+}
+
+/** 'webhook.disabled': an endpoint was switched off after failing for too long (src-main/webhooks/delivery-worker.ts). */
+export interface WebhookDisabledPayload {
+  endpointId: string;
+  /** The endpoint's URL without credentials (user:password@ removed). */
+  url: string;
+  reason: string;
+  failingSince: number | null;
+  consecutiveFailures: number;
+  disabledAt: number;
+}
+
 export interface EventPayloads {
   'auth.qr': { code: string; expiresAt: number };
   'session.status': SessionStatusPayload;
@@ -41,6 +58,8 @@ export interface EventPayloads {
   'message.status': MessageStatusPayload;
   'chat.deleted': ChatDeletedPayload;
   'sync.progress': SyncProgressPayload;
+  'webhook.test': WebhookTestPayload;
+  'webhook.disabled': WebhookDisabledPayload;
 }
 
 export type RealtimeEventName = keyof EventPayloads;
@@ -53,6 +72,8 @@ export const EVENT_NAMES = [
   'message.status',
   'chat.deleted',
   'sync.progress',
+  'webhook.test',
+  'webhook.disabled',
 ] as const satisfies readonly RealtimeEventName[];
 
 // Fails to compile when EventPayloads gains a name that EVENT_NAMES lacks.

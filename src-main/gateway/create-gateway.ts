@@ -18,6 +18,7 @@ import { closeHttpServer, createHttpServer, httpAddress, listen } from './http-s
 import { createRealtimeHub, type RealtimeHub } from './realtime.js';
 import { loadSecrets } from './secrets.js';
 import { createSessionManager, type SessionManager } from './session-manager.js';
+import { startWebhookDelivery } from './webhooks.js';
 import type { ConnectionSummary, Gateway, GatewayDeps, GatewayInfo } from './types.js';
 import { createWhatsAppLoader, ensureSandboxSession, forgettingOnLogout } from './whatsapp-loader.js';
 import type { WhatsAppRuntime } from './whatsapp-runtime.js';
@@ -106,6 +107,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       );
       const server = createHttpServer(api.app.callback());
       realtime.attach(server, { allowedHosts, allowedOrigins });
+      startWebhookDelivery({ store, logger, publisher: realtime, now, server });
       const port = await listen(server, config.host, config.port);
       address.setPort(port);
 

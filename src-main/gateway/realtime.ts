@@ -14,6 +14,8 @@ import type { Principal } from '../core/types.js';
 import type { RealtimeTickets } from '../api/ports.js';
 import type { Store } from '../store/index.js';
 import type { EventRow } from '../store/repositories/events.js';
+// One frame builder for the WebSocket and the webhook body (the outbox stores it with each delivery).
+import { frameOf } from '../store/repositories/webhooks.js';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 export const TICKET_TTL_MS = 30_000;
@@ -52,9 +54,6 @@ export function createRealtimeHub(deps: { store: Store; logger: Logger; now?: ()
   const nextUlid = monotonicFactory();
   let appended = 0;
   let heartbeat: NodeJS.Timeout | undefined;
-
-  const frameOf = (row: { id: string; event: string; session_id: string | null; organization_id: string; timestamp: number; payload: string }) =>
-    `{"schema":"v1","id":${JSON.stringify(row.id)},"event":${JSON.stringify(row.event)},"session":${JSON.stringify(row.session_id)},"organization":${JSON.stringify(row.organization_id)},"timestamp":${row.timestamp},"payload":${row.payload}}`;
 
   function publish(e: GatewayEvent): void {
     try {

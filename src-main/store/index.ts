@@ -17,6 +17,7 @@ import { createOrganizationsRepository } from './repositories/organizations.js';
 import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
+import { createWebhooksRepository } from './repositories/webhooks.js';
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -52,6 +53,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     changeVersion(): [number, number] {
       return [totalChanges.get() as number, dataVersion.get() as number];
     },
+    webhooks: createWebhooksRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

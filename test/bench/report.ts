@@ -100,6 +100,16 @@ could use the same validity check but live in \`api/resources\` (being reworked 
 \`JSON.stringify\` are shared with the reference.`,
   },
   {
+    prefix: 'webhooks.',
+    note: (_f, d) => `**Cause.** The worker keeps per-endpoint order by having one request in flight per endpoint
+(src-main/webhooks/delivery-worker.ts), so one endpoint's throughput is 1 / round trip. The round trip to a receiver in
+another process is mostly scheduling on a busy machine: ${num(get(d, 'deliveredDuringLoad'))} events delivered during the load,
+then ${num(get(d, 'outboxEndOfLoad'))} drained in ${num(get(d, 'drainMs'))} ms once the publisher stopped competing for the CPU.
+**Proposed:** HTTP/1.1 pipelining on one keep-alive connection per endpoint (requests written back to back, answers read in
+order: order at the receiver kept with several requests in flight), or a window of N concurrent requests per healthy
+endpoint for receivers that do not need order.`,
+  },
+  {
     prefix: 'memory.history_sync',
     note: (_f, d) => `**What the growth is (measured with process.memoryUsage() per chunk, 100,000 messages).** Not a leak: it is
 garbage V8 has not collected yet (heapTotal +61 MiB while heapUsed after a forced GC ends *below* its starting value),
@@ -276,6 +286,13 @@ export function writeReport(file: string, input: ReportInput): void {
   p(`  ${num(get(search, 'backfill.migrateMs'))} ms; index +${num(get(search, 'backfill.indexMiB'))} MiB). First pages of 50 via \`store.search.search\` (parse included),`);
   p(`  ${num(get(search, 'samples'))} alternating samples per query; \`LIKE '%good%'\` ${num(get(search, 'likeRuns'))} runs. Ingest: ${num(get(search, 'ingestMessages'))} messages`);
   p(`  through \`messages.insert\` (2,000 per transaction) into fresh databases without / with migration 003, 3 alternating rounds.`);
+  const webhooks = detail('webhooks');
+  p(`- **webhooks** - ${num(get(webhooks, 'rate'))} events/s published through the realtime hub for ${num(get(webhooks, 'seconds'))} s after ${num(get(webhooks, 'warmup'))} s`);
+  p('  of warm-up into a store with one endpoint, the delivery worker sending to a 204 receiver on 127.0.0.1 in a child');
+  p('  process; latency = arrival - return of publish() (event and delivery row committed). Outbox (undelivered rows): start');
+  p(`  ${num(get(webhooks, 'outboxStart'))}, peak ${num(get(webhooks, 'outboxPeak'))}, end of load ${num(get(webhooks, 'outboxEndOfLoad'))}, after ${num(get(webhooks, 'drainMs'))} ms of drain ${num(get(webhooks, 'outboxAfter'))}.`);
+  p(`  publish() cost: ${num(get(webhooks, 'cost.noEndpoint'), 1)} us without endpoints, ${num(get(webhooks, 'cost.filteredOut'), 1)} us with one filtered out,`);
+  p(`  ${num(get(webhooks, 'cost.oneEndpoint'), 1)} us with one matching (event + delivery row in one transaction).`);
   p();
   writeFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -36,6 +36,20 @@ const syncProgress = z.object({ state: syncState, progress: z.number().int().min
   EventPayloads['sync.progress']
 >;
 
+const webhookTest = z.object({ endpointId: z.string().min(1), message: z.string().min(1) }).strict() satisfies Check<
+  EventPayloads['webhook.test']
+>;
+const webhookDisabled = z
+  .object({
+    endpointId: z.string().min(1),
+    url: z.string().url().refine((u) => !/\/\/[^/]*@/.test(u), 'credentials in the URL'),
+    reason: z.string().min(1),
+    failingSince: z.number().int().nullable(),
+    consecutiveFailures: z.number().int().min(1),
+    disabledAt: z.number().int(),
+  })
+  .strict() satisfies Check<EventPayloads['webhook.disabled']>;
+
 export const EVENT_SCHEMAS: { [E in RealtimeEventName]: z.ZodType } = {
   'auth.qr': qr,
   'session.status': sessionStatus,
@@ -43,6 +57,8 @@ export const EVENT_SCHEMAS: { [E in RealtimeEventName]: z.ZodType } = {
   'message.status': status,
   'chat.deleted': chatDeleted,
   'sync.progress': syncProgress,
+  'webhook.test': webhookTest,
+  'webhook.disabled': webhookDisabled,
 };
 
 // Every event name has a schema (a missing key fails to compile above; this guards the list itself).

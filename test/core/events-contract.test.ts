@@ -27,7 +27,7 @@ import { recordingIngestor } from '../whatsapp/baileys/harness.js';
 import { ME, boom, fakeSocketFactory } from '../whatsapp/baileys/fake-socket.js';
 import { payloadProblems } from './event-schemas.js';
 
-type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter';
+type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks';
 
 /** Who must publish what. Typed by event name, so a new event without an entry fails to compile. */
 const PRODUCERS: Record<RealtimeEventName, Producer[]> = {
@@ -37,6 +37,8 @@ const PRODUCERS: Record<RealtimeEventName, Producer[]> = {
   'message.status': ['ingestion', 'adapter'],
   'chat.deleted': ['app services over HTTP', 'ingestion'],
   'sync.progress': ['ingestion'],
+  'webhook.test': ['webhooks'],
+  'webhook.disabled': ['webhooks'],
 };
 
 const silent = pino({ level: 'silent' });

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import { outboxFor } from './webhooks.js';
 
 export interface EventRow {
   seq: number;
@@ -21,9 +22,28 @@ export function createEventsRepository(db: Db) {
   const after = db.prepare('SELECT * FROM events WHERE organization_id = ? AND seq > ? ORDER BY seq LIMIT ?');
   const maxSeq = db.prepare('SELECT coalesce(max(seq), 0) AS s FROM events');
   const prune = db.prepare('DELETE FROM events WHERE seq <= ?');
+  // Webhook deliveries of an event are written with it (the outbox, repositories/webhooks.ts): both rows or none.
+  const outbox = outboxFor(db);
+  const insertWithDeliveries = db.transaction(
+    (
+      e: { id: string; organizationId: string; sessionId: string | null; event: string; payload: string; timestamp: number },
+      endpointIds: readonly string[],
+    ): number => {
+      const seq = Number(insert.run(e.id, e.organizationId, e.sessionId, e.event, e.payload, e.timestamp).lastInsertRowid);
+      const row = { id: e.id, organization_id: e.organizationId, session_id: e.sessionId, event: e.event, payload: e.payload, timestamp: e.timestamp };
+      outbox.fanOut(row, e.timestamp, endpointIds);
+      return seq;
+    },
+  );
   return {
     append(e: { id: string; organizationId: string; sessionId: string | null; event: string; payload: string; timestamp: number }): number {
-      return Number(insert.run(e.id, e.organizationId, e.sessionId, e.event, e.payload, e.timestamp).lastInsertRowid);
+      // Without a matching endpoint (the common case) the event is one autocommit INSERT, as before the outbox.
+      // (One connection, synchronous: nothing can change the endpoints between this match and the insert.)
+      const endpointIds = outbox.matching(e.organizationId, e.event, e.sessionId);
+      if (endpointIds.length === 0) {
+        return Number(insert.run(e.id, e.organizationId, e.sessionId, e.event, e.payload, e.timestamp).lastInsertRowid);
+      }
+      return insertWithDeliveries(e, endpointIds);
     },
     seqOf(id: string): number | undefined {
       return (seqOf.get(id) as { seq: number } | undefined)?.seq;
