@@ -3,6 +3,9 @@
  * database written by 001 (rows, pks and uniqueness survive the rebuild) and on the repository's lookups by id
  * alone, which must still pick the oldest row when two chats hold the same id.
  */
+import { createMessagesRepository } from '../../src-main/store/repositories/messages.js';
+import { createOrganizationsRepository } from '../../src-main/store/repositories/organizations.js';
+import { createSessionsRepository } from '../../src-main/store/repositories/sessions.js';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +56,14 @@ describe('messages: one unique index (migration 002)', () => {
     cpSync(join(defaultMigrationsDir(), '001_init.sql'), join(only001, '001_init.sql'));
     const file = join(dir, 'gateway.db');
 
-    const old = createStore(openDatabase(file, { migrationsDir: only001 }));
+    // The repositories of a 001 build (this build's whole store expects the later migrations' tables).
+    const oldDb = openDatabase(file, { migrationsDir: only001 });
+    const old = {
+      organizations: createOrganizationsRepository(oldDb),
+      sessions: createSessionsRepository(oldDb),
+      messages: createMessagesRepository(oldDb),
+      close: () => oldDb.close(),
+    };
     old.organizations.create('org', 'Personal', 1);
     old.sessions.create({ id: 's1', organizationId: 'org', label: 't', sandbox: false, sandboxSeed: null, fullHistory: false, autoRead: false, presenceTyping: false, now: 1 });
     const pkA = old.messages.insert('s1', record(CHANNEL_A, 'POST1', 1_000, 'a'), 1);

@@ -259,12 +259,12 @@ describe('store.search', () => {
 
 describe('search backfill', () => {
   it('indexes rows stored before migration 003 in batches, with progress, while new rows arrive', async () => {
-    // A database at 002 (no search), with messages, then opened by this build (applies 003).
+    // A database at 002 (no search), with messages, then opened by this build (applies 003 and later).
     const dir = mkdtempSync(join(tmpdir(), 'wagw-search-backfill-'));
     const bundled = process.env.WAGW_MIGRATIONS_DIR ?? defaultMigrationsDir();
     const before = join(dir, 'migrations-before');
     mkdirSync(before);
-    for (const f of readdirSync(bundled).filter((f) => !f.startsWith('003_'))) copyFileSync(join(bundled, f), join(before, f));
+    for (const f of readdirSync(bundled).filter((f) => /^00[12]_/.test(f))) copyFileSync(join(bundled, f), join(before, f));
     const dbPath = join(dir, 'gateway.db');
     try {
       // The repositories of an older build (this build's store expects migration 003's tables).
