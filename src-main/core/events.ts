@@ -34,6 +34,27 @@ export interface SyncProgressPayload {
   progress: number;
 }
 
+/** A message's media file is stored and verified (src-main/media/queue.ts). */
+export interface MediaDownloadedPayload {
+  chatJid: string;
+  waMessageId: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  /** sha256 of the bytes (the ETag of GET .../media). */
+  sha256: string;
+  size: number;
+  mimetype: string | null;
+}
+
+/** A message's media download gave up: 'expired' = WhatsApp no longer has it (re-upload refused). */
+export interface MediaFailedPayload {
+  chatJid: string;
+  waMessageId: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  state: 'failed' | 'expired';
+  error: string;
+  attempts: number;
+}
+
 export interface EventPayloads {
   'auth.qr': { code: string; expiresAt: number };
   'session.status': SessionStatusPayload;
@@ -41,6 +62,8 @@ export interface EventPayloads {
   'message.status': MessageStatusPayload;
   'chat.deleted': ChatDeletedPayload;
   'sync.progress': SyncProgressPayload;
+  'media.downloaded': MediaDownloadedPayload;
+  'media.failed': MediaFailedPayload;
 }
 
 export type RealtimeEventName = keyof EventPayloads;
@@ -53,6 +76,8 @@ export const EVENT_NAMES = [
   'message.status',
   'chat.deleted',
   'sync.progress',
+  'media.downloaded',
+  'media.failed',
 ] as const satisfies readonly RealtimeEventName[];
 
 // Fails to compile when EventPayloads gains a name that EVENT_NAMES lacks.

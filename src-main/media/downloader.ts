@@ -121,6 +121,38 @@ export function describeMedia(msg: WAMessage): MediaDescriptor | null {
   };
 }
 
+/**
+ * The stored raw payload with the media's url/directPath replaced by the ones a re-upload returned. Only
+ * those two fields change: the rest of the stored JSON (including key fields a proto round trip would drop,
+ * such as remoteJidAlt) stays as ingestion wrote it. Null when the payload cannot be patched.
+ */
+export function withNewMediaLocation(raw: string, updated: WAMessage): string | null {
+  const c = contentOf(updated);
+  if (!c) return null;
+  try {
+    const obj = JSON.parse(raw) as { message?: Record<string, unknown> };
+    const find = (m: Record<string, unknown> | undefined, depth = 0): Record<string, unknown> | null => {
+      if (!m || typeof m !== 'object' || depth > 4) return null;
+      if (m[c.type] && typeof m[c.type] === 'object') return m[c.type] as Record<string, unknown>;
+      for (const v of Object.values(m)) {
+        const inner = v && typeof v === 'object' ? (v as { message?: Record<string, unknown> }).message : undefined;
+        const hit = find(inner, depth + 1);
+        if (hit) return hit;
+      }
+      return null;
+    };
+    const target = find(obj.message);
+    if (!target) return null;
+    if (c.media.url) target.url = c.media.url;
+    else delete target.url;
+    if (c.media.directPath) target.directPath = c.media.directPath;
+    else delete target.directPath;
+    return JSON.stringify(obj);
+  } catch {
+    return null;
+  }
+}
+
 /** The embedded JPEG preview of a stored message when it really is a JPEG (FF D8 FF), else null. */
 export function jpegThumbnailOf(msg: WAMessage): Buffer | null {
   const t = describeMedia(msg)?.jpegThumbnail;

@@ -49,3 +49,39 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+import type { Store } from '../../src-main/store/index.js';
+import type { MessageType } from '../../src-main/core/types.js';
+
+export const CHAT = '15550001111@s.whatsapp.net';
+
+/** Stores a received media message (as ingestion would: the record plus its raw payload); returns its pk. */
+export function storeMediaMessage(store: Store, sessionId: string, content: proto.IMessage, id: string, chatJid = CHAT): number {
+  const msg = messageWith(content, id);
+  const field = Object.keys(content)[0]!;
+  const inner = (content as Record<string, { mimetype?: string; fileName?: string; fileLength?: number }>)[field]!;
+  const type = field.replace('Message', '') as MessageType;
+  const pk = store.messages.insert(sessionId, {
+    waMessageId: id,
+    chatJid,
+    fromMe: false,
+    senderJid: chatJid,
+    senderLid: null,
+    senderName: 'Test',
+    type,
+    body: '',
+    media: { filename: inner.fileName ?? null, mimetype: inner.mimetype ?? null, size: Number(inner.fileLength ?? 0) },
+    mentions: [],
+    mentionNames: {},
+    quotedMessageId: null,
+    timestamp: 1_780_000_000_000,
+    ackLevel: 3,
+    error: null,
+    edited: false,
+    deleted: false,
+    placeholder: false,
+    raw: rawOfMessage(msg),
+  });
+  if (pk === null) throw new Error(`message ${id} not inserted`);
+  return pk;
+}
