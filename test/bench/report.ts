@@ -234,6 +234,16 @@ export function writeReport(file: string, input: ReportInput): void {
   p('  gateway\'s realtime hub); a WebSocket client here (ticket via `POST /api/v1/realtime/ticket` with an API key) stamps');
   p(`  each \`message\` frame. ${num(get(realtime, 'received'))} of ${num(get(realtime, 'expected'))} frames received; \`ingest.handle\` time per message: median`);
   p(`  ${num(get(realtime, 'ingestHandleMs.median'), 3)} ms, p99 ${num(get(realtime, 'ingestHandleMs.p99'), 3)} ms, max ${num(get(realtime, 'ingestHandleMs.max'), 1)} ms.`);
+  const media = detail('media');
+  if (media) {
+    p('- **media** (test/bench/media.ts) - serving: one 10 MiB file fetched over one keep-alive connection, body read to the');
+    p('  end, from a Koa app running the media route\'s send path (src-main/media/koa-send.ts) vs a bare node:http');
+    p(`  \`createReadStream\` pipe; ${num(get(media, 'serve.rounds'))} alternating rounds of ${num(get(media, 'serve.perRound'))} fetches (MiB/s, ours / bare):`);
+    p(`  ${ms(get(media, 'serve.oursMiBs'))} / ${ms(get(media, 'serve.bareMiBs'))}. History sync: ${num(get(media, 'history.messages'))} messages in chunks of 1,000`);
+    p(`  (${num(get(media, 'history.mediaMessages'))} with media, ${num(get(media, 'history.distinct'))} distinct encrypted blobs on the sandbox CDN) stored with and without`);
+    p(`  the download queue running under the worst-case policy (history media auto-downloaded); rounds (ms, with / without):`);
+    p(`  ${ms(get(media, 'history.withMs'))} / ${ms(get(media, 'history.withoutMs'))}; files completed during the sync: ${ms(get(media, 'history.downloaded'))}.`);
+  }
   p();
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
