@@ -20,6 +20,7 @@ import { join } from 'node:path';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SHARD = /^[0-9a-f]{2}$/;
 export const PARTIAL_PREFIX = '.partial-';
+const READ_CHUNK = 256 * 1024;
 
 export function isSha256Hex(value: unknown): value is string {
   return typeof value === 'string' && SHA256_HEX.test(value);
@@ -186,8 +187,10 @@ export function createFileStore(root: string): FileStore {
     },
 
     open(sha256, range) {
-      const p = pathOf(sha256);
-      return range ? createReadStream(p, { start: range.start, end: range.end }) : createReadStream(p);
+      // 256 KiB reads instead of the default 64 KiB: a quarter of the read calls and socket writes per file,
+      // which is what serving large media costs (test/bench/media.ts).
+      const highWaterMark = READ_CHUNK;
+      return createReadStream(pathOf(sha256), range ? { start: range.start, end: range.end, highWaterMark } : { highWaterMark });
     },
 
     remove(sha256) {

@@ -48,6 +48,11 @@ export interface MediaLivePort {
   reupload(msg: WAMessage): Promise<WAMessage>;
 }
 
+/** The port of a real Baileys socket: its updateMediaMessage asks the phone to upload the media again. */
+export function mediaLivePortOf(sock: { updateMediaMessage(msg: WAMessage): Promise<WAMessage> }): MediaLivePort {
+  return { reupload: (msg) => sock.updateMediaMessage(msg) };
+}
+
 export interface MediaClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;

@@ -161,6 +161,19 @@ export function createMediaRepository(db: Db) {
     updateRaw(messagePk: number, raw: string): void {
       setRaw.run(raw, messagePk);
     },
+    /** Media states of many messages at once (a page of Message objects: media.state); absent pk = 'none'. */
+    states(messagePks: readonly number[]): Map<number, MediaJobState> {
+      const out = new Map<number, MediaJobState>();
+      // SQLite caps bound parameters (32,766 since 3.32); pages are at most 200 rows, chunks keep this safe anyway.
+      for (let i = 0; i < messagePks.length; i += 500) {
+        const part = messagePks.slice(i, i + 500);
+        const rows = db
+          .prepare(`SELECT message_pk, state FROM media_jobs WHERE message_pk IN (${part.map(() => '?').join(',')})`)
+          .all(...part) as { message_pk: number; state: MediaJobState }[];
+        for (const r of rows) out.set(r.message_pk, r.state);
+      }
+      return out;
+    },
     message(sessionId: string, chatJid: string, waMessageId: string): MediaMessageRow | undefined {
       return messageByKey.get(sessionId, chatJid, waMessageId) as MediaMessageRow | undefined;
     },
