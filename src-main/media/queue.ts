@@ -121,7 +121,7 @@ export interface StorageReport {
 }
 
 export interface MediaQueue {
-  /** Sweeps partial files, drops records of missing files, collects garbage, then starts downloading. */
+  /** Sweeps partial files, reconciles records and files both ways, collects garbage, then starts downloading. */
   start(): Promise<void>;
   /** Stops scheduling and aborts running downloads (their jobs stay queued for the next start). */
   stop(): Promise<void>;
@@ -342,6 +342,20 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
     });
   }
 
+  function collectGarbage(): number {
+    let removed = 0;
+    for (;;) {
+      const batch = repo.orphanFiles(500);
+      if (batch.length === 0) break;
+      for (const sha of batch) {
+        // Row first, then the file: a crash in between leaves an unrecorded file, which is harmless
+        // (a later download of the same bytes reuses it) and never a record without its file.
+        if (repo.deleteFileIfOrphan(sha) && files.remove(sha)) removed++;
+      }
+    }
+    return removed;
+  }
+
   function policy(sessionId: string): MediaPolicy {
     return parsePolicy(repo.policy(sessionId));
   }
@@ -351,10 +365,15 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       if (started) return;
       await files.sweep();
       // Records whose file is gone (deleted by hand, a restored backup): queue those messages again.
-      for (const sha of repo.allFiles()) if (!files.has(sha)) repo.forgetMissingFile(sha, clock.now());
+      const recorded = repo.allFiles();
+      for (const sha of recorded) if (!files.has(sha)) repo.forgetMissingFile(sha, clock.now());
+      // Files on disk with no record: a crash between garbage collection's row delete and its unlink, or
+      // between a verified rename and its record. Nothing runs yet, so none of them is being written now.
+      const known = new Set(recorded);
+      for (const sha of await files.list()) if (!known.has(sha)) files.remove(sha);
       started = true;
       stopped = false;
-      this.collectGarbage();
+      collectGarbage();
       pump();
     },
 
@@ -432,21 +451,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       return repo.message(sessionId, chatJid, waMessageId)?.state ?? 'none';
     },
 
-    collectGarbage() {
-      let removed = 0;
-      for (;;) {
-        const batch = repo.orphanFiles(500);
-        if (batch.length === 0) break;
-        for (const sha of batch) {
-          // Row first, then the file: a crash in between leaves an unrecorded file, which is harmless
-          // (a later download of the same bytes reuses it) and never a record without its file.
-          if (repo.deleteFileIfOrphan(sha)) {
-            if (files.remove(sha)) removed++;
-          }
-        }
-      }
-      return removed;
-    },
+    collectGarbage,
 
     storage(sessionId) {
       const counts = repo.counts(sessionId);

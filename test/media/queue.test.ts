@@ -266,3 +266,26 @@ describe('media queue', () => {
   });
 });
 
+
+describe('media queue start-up reconciliation', () => {
+  it('drops files nobody recorded and re-queues records whose file is gone', async () => {
+    const r = rig({ live: () => live });
+    await r.queue.start();
+    storeMediaMessage(r.store, r.sessionId, media.contentFor('audio', 0), 'REC');
+    r.queue.onMessagesStored(r.sessionId, [{ chatJid: CHAT, waMessageId: 'REC', kind: 'audio', size: 1, history: false }]);
+    await waitFor(() => r.events.length === 1, 10_000, 'download');
+    await r.queue.stop();
+    const stray = media.assetFor('sticker', 0);
+    const { Readable } = await import('node:stream');
+    await r.files.write(Readable.from([stray.original]), { expectedSha256: stray.sha256 });
+    const voice = media.assetFor('audio', 0).sha256;
+    r.files.remove(voice);
+    const again = rig({}, r.t);
+    rigs.splice(rigs.indexOf(r), 1);
+    await again.queue.start();
+    expect(again.files.has(stray.sha256)).toBe(false);
+    await waitFor(() => again.events.length === 1, 10_000, 're-download of the missing file');
+    expect(again.files.has(voice)).toBe(true);
+    expect(again.queue.state(r.sessionId, CHAT, 'REC')).toBe('done');
+  });
+});
