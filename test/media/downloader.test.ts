@@ -141,3 +141,29 @@ describe('downloadMedia against the sandbox CDN (Baileys encryptedStream + downl
     expect(allNames(join(t.files.root))).toEqual([]);
   });
 });
+
+describe('sandbox media across restarts', () => {
+  it('with a state file, a restarted sandbox serves the same keys at the same URLs, so stored messages still download', async () => {
+    t = tempFiles();
+    const stateFile = join(t.dir, 'sandbox-media.json');
+    const first = await createSandboxMedia({ stateFile });
+    const stored = roundTrip(messageWith(first.contentFor('document', 0)));
+    await first.close();
+    const second = await createSandboxMedia({ stateFile });
+    try {
+      expect(second.contentFor('document', 0).documentMessage?.url).toBe(stored.message?.documentMessage?.url);
+      const out = await downloadMedia(t.files, stored);
+      expect(out).toMatchObject({ status: 'done', sha256: second.assetFor('document', 0).sha256 });
+      expect(second.cdn.has(second.expiring.path)).toBe(false);
+    } finally {
+      await second.close();
+    }
+    // Without the state file every start encrypts afresh (new key).
+    const third = await createSandboxMedia();
+    try {
+      expect(Buffer.from(third.contentFor('document', 0).documentMessage!.mediaKey!).equals(Buffer.from(stored.message!.documentMessage!.mediaKey!))).toBe(false);
+    } finally {
+      await third.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@
  * audio, document or sticker message; the sandbox keeps one instance for its lifetime.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,21 +100,64 @@ export function defaultSandboxMediaDir(): string {
   return candidates.find((c) => existsSync(join(c, 'photo.jpg'))) ?? candidates[0]!;
 }
 
-async function encryptAsset(spec: AssetSpec, dir: string, cdn: SandboxMediaCdn): Promise<SandboxMediaAsset> {
+/** What an earlier run encrypted, kept so the messages it produced stay downloadable after a restart. */
+interface SavedAsset {
+  sha256: string;
+  mediaKey: string;
+  fileEncSha256: string;
+  fileLength: number;
+  path: string;
+  encrypted: string;
+}
+interface SavedState {
+  version: 1;
+  port: number;
+  assets: Record<string, SavedAsset>;
+}
+
+async function encryptAsset(
+  spec: AssetSpec,
+  dir: string,
+  cdn: SandboxMediaCdn,
+  saved: SavedAsset | undefined,
+): Promise<{ asset: SandboxMediaAsset; save: SavedAsset }> {
   const read: Buffer = readFileSync(join(dir, spec.file));
   const original = spec.mutate ? spec.mutate(read) : read;
-  const enc = await encryptedStream(original, spec.mediaType);
-  let encrypted: Buffer;
-  try {
-    encrypted = readFileSync(enc.encFilePath);
-  } finally {
-    await unlink(enc.encFilePath).catch(() => undefined);
-  }
-  const path = `/v/t62.sandbox/${spec.name}-${enc.fileEncSha256.toString('hex').slice(0, 16)}.enc`;
-  const url = cdn.put(path, encrypted);
   const sha256 = createHash('sha256').update(original).digest('hex');
-  if (sha256 !== enc.fileSha256.toString('hex')) throw new Error(`encryptedStream hashed ${spec.file} differently`);
-  return {
+  let enc: { mediaKey: Buffer; fileSha256: Buffer; fileEncSha256: Buffer; fileLength: number };
+  let encrypted: Buffer;
+  let path: string;
+  if (saved && saved.sha256 === sha256) {
+    // Same file as last run: reuse its key and ciphertext, so earlier messages still decrypt.
+    enc = {
+      mediaKey: Buffer.from(saved.mediaKey, 'base64'),
+      fileSha256: Buffer.from(sha256, 'hex'),
+      fileEncSha256: Buffer.from(saved.fileEncSha256, 'base64'),
+      fileLength: saved.fileLength,
+    };
+    encrypted = Buffer.from(saved.encrypted, 'base64');
+    path = saved.path;
+  } else {
+    const made = await encryptedStream(original, spec.mediaType);
+    try {
+      encrypted = readFileSync(made.encFilePath);
+    } finally {
+      await unlink(made.encFilePath).catch(() => undefined);
+    }
+    enc = made;
+    path = `/v/t62.sandbox/${spec.name}-${made.fileEncSha256.toString('hex').slice(0, 16)}.enc`;
+    if (sha256 !== made.fileSha256.toString('hex')) throw new Error(`encryptedStream hashed ${spec.file} differently`);
+  }
+  const url = cdn.put(path, encrypted);
+  const save: SavedAsset = {
+    sha256,
+    mediaKey: enc.mediaKey.toString('base64'),
+    fileEncSha256: enc.fileEncSha256.toString('base64'),
+    fileLength: enc.fileLength,
+    path,
+    encrypted: encrypted.toString('base64'),
+  };
+  return { save, asset: {
     name: spec.name,
     kind: spec.kind,
     original,
@@ -130,7 +173,17 @@ async function encryptAsset(spec: AssetSpec, dir: string, cdn: SandboxMediaCdn):
       fileLength: enc.fileLength,
       ...(spec.thumb ? { jpegThumbnail: readFileSync(join(dir, spec.thumb)) } : {}),
     },
-  };
+  } };
+}
+
+function readState(file: string | undefined): SavedState | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+    return s.version === 1 && s.assets && typeof s.assets === 'object' ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface CreateSandboxMediaOptions {
@@ -138,17 +191,34 @@ export interface CreateSandboxMediaOptions {
   dir?: string;
   /** Seconds since epoch for mediaKeyTimestamp (default now). */
   nowSeconds?: () => number;
+  /**
+   * A file (e.g. `<data-dir>/sandbox-media.json`) keeping the keys, ciphertexts and CDN port across restarts,
+   * so media messages stored by an earlier run (history media is downloaded lazily) still download. Without
+   * it every start encrypts afresh on a new port.
+   */
+  stateFile?: string;
 }
 
 export async function createSandboxMedia(options: CreateSandboxMediaOptions = {}): Promise<SandboxMedia> {
   const dir = options.dir ?? defaultSandboxMediaDir();
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-  const cdn = await startSandboxMediaCdn();
+  const previous = readState(options.stateFile);
+  const cdn = await startSandboxMediaCdn({ preferredPort: previous?.port });
   try {
     const assets: SandboxMediaAsset[] = [];
-    for (const spec of SPECS) assets.push(await encryptAsset(spec, dir, cdn));
-    const expiring = await encryptAsset(EXPIRING, dir, cdn);
+    const saved: SavedState = { version: 1, port: Number(new URL(cdn.origin).port), assets: {} };
+    for (const spec of [...SPECS, EXPIRING]) {
+      const { asset, save } = await encryptAsset(spec, dir, cdn, previous?.assets[spec.name]);
+      saved.assets[spec.name] = save;
+      assets.push(asset);
+    }
+    const expiring = assets.pop()!;
     cdn.expire(expiring.path);
+    if (options.stateFile) {
+      const tmp = `${options.stateFile}.tmp`;
+      writeFileSync(tmp, JSON.stringify(saved), { mode: 0o600 });
+      renameSync(tmp, options.stateFile);
+    }
     const byKind = (kind: SandboxMediaKind) => assets.filter((a) => a.kind === kind);
     const build = (a: SandboxMediaAsset, extra: Record<string, unknown> = {}): proto.IMessage =>
       ({ [a.field]: { ...a.fields, mediaKeyTimestamp: nowSeconds(), ...extra } }) as proto.IMessage;

@@ -37,7 +37,12 @@ export interface SandboxMediaCdn {
   close(): Promise<void>;
 }
 
-export async function startSandboxMediaCdn(): Promise<SandboxMediaCdn> {
+export interface StartSandboxMediaCdnOptions {
+  /** Port to try first (the one an earlier run used, so URLs stored then still work); falls back to any free one. */
+  preferredPort?: number | undefined;
+}
+
+export async function startSandboxMediaCdn(options: StartSandboxMediaCdnOptions = {}): Promise<SandboxMediaCdn> {
   const blobs = new Map<string, Buffer>();
   const expired = new Set<string>();
   const held = new Map<string, number>();
@@ -68,10 +73,21 @@ export async function startSandboxMediaCdn(): Promise<SandboxMediaCdn> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      server.once('error', onError);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  const preferred = options.preferredPort;
+  if (preferred && Number.isInteger(preferred) && preferred > 0 && preferred < 65536) {
+    await listen(preferred).catch(() => listen(0));
+  } else {
+    await listen(0);
+  }
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
