@@ -289,3 +289,20 @@ describe('media queue start-up reconciliation', () => {
     expect(again.queue.state(r.sessionId, CHAT, 'REC')).toBe('done');
   });
 });
+
+describe('media queue integrity', () => {
+  it('a blob whose bytes do not match fileSha256 is never kept or served: media.failed, resolve says failed', async () => {
+    const r = rig({ live: () => live });
+    await r.queue.start();
+    const asset = media.assetFor('image', 0);
+    const other = media.assetFor('image', 1);
+    // The PNG's blob and key, announced as the JPEG: decrypts fine, hashes wrong.
+    storeMediaMessage(r.store, r.sessionId, { imageMessage: { ...other.fields, fileSha256: Buffer.from(asset.sha256, 'hex') } }, 'TAMPERED');
+    const got = await r.queue.resolve(r.sessionId, CHAT, 'TAMPERED', { waitMs: 10_000 });
+    expect(got).toEqual({ status: 'failed', error: 'hash_mismatch' });
+    expect(r.events).toEqual([expect.objectContaining({ event: 'media.failed', payload: expect.objectContaining({ error: 'hash_mismatch', state: 'failed' }) })]);
+    expect(r.files.has(asset.sha256)).toBe(false);
+    expect(r.files.has(other.sha256)).toBe(false);
+    expect(names(r.files.root)).toEqual([]);
+  });
+});
