@@ -10,6 +10,7 @@ import type { Store } from '../../src-main/store/index.js';
 import { createSandboxMedia, type SandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
 import { FakeClock } from '../helpers/clock.js';
 import { tempStoreWithSession, type TempStore } from '../helpers/store.js';
+import { MEDIA_EVENT_SCHEMAS } from './event-schemas.js';
 import { CHAT, KINDS, storeMediaMessage, waitFor } from './helpers.js';
 
 let media: SandboxMedia;
@@ -30,6 +31,15 @@ interface Rig {
 }
 let rigs: Rig[] = [];
 afterEach(async () => {
+  // Every event any test made the queue publish conforms to the shared payload types.
+  for (const r of rigs) {
+    for (const e of r.events) {
+      expect(e.event === 'media.downloaded' || e.event === 'media.failed').toBe(true);
+      const schema = MEDIA_EVENT_SCHEMAS[e.event as keyof typeof MEDIA_EVENT_SCHEMAS];
+      expect(schema.safeParse(e.payload).error?.issues ?? []).toEqual([]);
+      expect(e.sessionId).toBe(r.sessionId);
+    }
+  }
   for (const r of rigs) {
     await r.queue.stop();
     r.t.cleanup();
