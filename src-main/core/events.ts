@@ -51,6 +51,27 @@ export interface WebhookDisabledPayload {
   disabledAt: number;
 }
 
+/** A message's media file is stored and verified (src-main/media/queue.ts). */
+export interface MediaDownloadedPayload {
+  chatJid: string;
+  waMessageId: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  /** sha256 of the bytes (the ETag of GET .../media). */
+  sha256: string;
+  size: number;
+  mimetype: string | null;
+}
+
+/** A message's media download gave up: 'expired' = WhatsApp no longer has it (re-upload refused). */
+export interface MediaFailedPayload {
+  chatJid: string;
+  waMessageId: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  state: 'failed' | 'expired';
+  error: string;
+  attempts: number;
+}
+
 export interface EventPayloads {
   'auth.qr': { code: string; expiresAt: number };
   'session.status': SessionStatusPayload;
@@ -60,6 +81,8 @@ export interface EventPayloads {
   'sync.progress': SyncProgressPayload;
   'webhook.test': WebhookTestPayload;
   'webhook.disabled': WebhookDisabledPayload;
+  'media.downloaded': MediaDownloadedPayload;
+  'media.failed': MediaFailedPayload;
 }
 
 export type RealtimeEventName = keyof EventPayloads;
@@ -74,6 +97,8 @@ export const EVENT_NAMES = [
   'sync.progress',
   'webhook.test',
   'webhook.disabled',
+  'media.downloaded',
+  'media.failed',
 ] as const satisfies readonly RealtimeEventName[];
 
 // Fails to compile when EventPayloads gains a name that EVENT_NAMES lacks.

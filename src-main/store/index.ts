@@ -11,6 +11,7 @@ import { createChatsRepository } from './repositories/chats.js';
 import { createContactsRepository } from './repositories/contacts.js';
 import { createEventsRepository } from './repositories/events.js';
 import { createLidMappingsRepository } from './repositories/lid-mappings.js';
+import { createMediaRepository } from './repositories/media.js';
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
@@ -54,6 +55,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
       return [totalChanges.get() as number, dataVersion.get() as number];
     },
     webhooks: createWebhooksRepository(db),
+    media: createMediaRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

@@ -293,6 +293,16 @@ export function writeReport(file: string, input: ReportInput): void {
   p(`  ${num(get(webhooks, 'outboxStart'))}, peak ${num(get(webhooks, 'outboxPeak'))}, end of load ${num(get(webhooks, 'outboxEndOfLoad'))}, after ${num(get(webhooks, 'drainMs'))} ms of drain ${num(get(webhooks, 'outboxAfter'))}.`);
   p(`  publish() cost: ${num(get(webhooks, 'cost.noEndpoint'), 1)} us without endpoints, ${num(get(webhooks, 'cost.filteredOut'), 1)} us with one filtered out,`);
   p(`  ${num(get(webhooks, 'cost.oneEndpoint'), 1)} us with one matching (event + delivery row in one transaction).`);
+  const media = detail('media');
+  if (media) {
+    p('- **media** (test/bench/media.ts) - serving: one 10 MiB file fetched over one keep-alive connection, body read to the');
+    p('  end, from a Koa app running the media route\'s send path (src-main/media/koa-send.ts) vs a bare node:http');
+    p(`  \`createReadStream\` pipe; ${num(get(media, 'serve.rounds'))} alternating rounds of ${num(get(media, 'serve.perRound'))} fetches (MiB/s, ours / bare):`);
+    p(`  ${ms(get(media, 'serve.oursMiBs'))} / ${ms(get(media, 'serve.bareMiBs'))}. History sync: ${num(get(media, 'history.messages'))} messages in chunks of 1,000`);
+    p(`  (${num(get(media, 'history.mediaMessages'))} with media, ${num(get(media, 'history.distinct'))} distinct encrypted blobs on the sandbox CDN) stored with and without`);
+    p(`  the download queue running under the worst-case policy (history media auto-downloaded); rounds (ms, with / without):`);
+    p(`  ${ms(get(media, 'history.withMs'))} / ${ms(get(media, 'history.withoutMs'))}; files completed during the sync: ${ms(get(media, 'history.downloaded'))}.`);
+  }
   p();
   writeFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -50,6 +50,30 @@ const webhookDisabled = z
   })
   .strict() satisfies Check<EventPayloads['webhook.disabled']>;
 
+const mediaKind = z.enum(['image', 'video', 'audio', 'document', 'sticker']);
+
+const mediaDownloaded = z
+  .object({
+    chatJid: z.string().min(1),
+    waMessageId: z.string().min(1),
+    kind: mediaKind,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.number().int().min(0),
+    mimetype: z.string().nullable(),
+  })
+  .strict() satisfies Check<EventPayloads['media.downloaded']>;
+
+const mediaFailed = z
+  .object({
+    chatJid: z.string().min(1),
+    waMessageId: z.string().min(1),
+    kind: mediaKind,
+    state: z.enum(['failed', 'expired']),
+    error: z.string().min(1),
+    attempts: z.number().int().min(1),
+  })
+  .strict() satisfies Check<EventPayloads['media.failed']>;
+
 export const EVENT_SCHEMAS: { [E in RealtimeEventName]: z.ZodType } = {
   'auth.qr': qr,
   'session.status': sessionStatus,
@@ -59,6 +83,8 @@ export const EVENT_SCHEMAS: { [E in RealtimeEventName]: z.ZodType } = {
   'sync.progress': syncProgress,
   'webhook.test': webhookTest,
   'webhook.disabled': webhookDisabled,
+  'media.downloaded': mediaDownloaded,
+  'media.failed': mediaFailed,
 };
 
 // Every event name has a schema (a missing key fails to compile above; this guards the list itself).

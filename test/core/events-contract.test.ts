@@ -27,7 +27,7 @@ import { recordingIngestor } from '../whatsapp/baileys/harness.js';
 import { ME, boom, fakeSocketFactory } from '../whatsapp/baileys/fake-socket.js';
 import { payloadProblems } from './event-schemas.js';
 
-type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks';
+type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks' | 'media queue';
 
 /** Who must publish what. Typed by event name, so a new event without an entry fails to compile. */
 const PRODUCERS: Record<RealtimeEventName, Producer[]> = {
@@ -39,6 +39,8 @@ const PRODUCERS: Record<RealtimeEventName, Producer[]> = {
   'sync.progress': ['ingestion'],
   'webhook.test': ['webhooks'],
   'webhook.disabled': ['webhooks'],
+  'media.downloaded': ['media queue'],
+  'media.failed': ['media queue'],
 };
 
 const silent = pino({ level: 'silent' });
