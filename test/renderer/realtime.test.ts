@@ -15,7 +15,7 @@ function frame(id: string, event = 'message', payload: object = { id }): string 
   return JSON.stringify({ schema: 'v1', id, event, session: 's1', organization: 'o1', timestamp: 1, payload });
 }
 
-function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const tick = () => {

@@ -157,12 +157,10 @@ describe('generateSandboxAccount', () => {
 });
 
 describe('generateMessages', () => {
-  it('makes N more valid messages cheaply and deterministically', () => {
-    const started = performance.now();
+  // How fast it is belongs to the benchmarks (test/bench), not to a timed assertion on a shared machine.
+  it('makes N more valid messages deterministically', () => {
     const extra = generateMessages(3, 20_000, account.chats);
-    const elapsed = performance.now() - started;
     expect(extra).toHaveLength(20_000);
-    expect(elapsed).toBeLessThan(5_000);
     expect(serialise(generateMessages(3, 200, account.chats))).toBe(serialise(generateMessages(3, 200, account.chats)));
     expect(new Set(extra.map((m) => m.key.id)).size).toBe(extra.length);
     const chatJids = new Set(account.chats.map((c) => c.jid));
