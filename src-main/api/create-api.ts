@@ -21,6 +21,7 @@ import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
 import { registerSessionRoutes } from './resources/sessions.js';
+import { registerWebhookRoutes } from './resources/webhooks.js';
 import {
   ApiKeySchema,
   ChannelSchema,
@@ -32,6 +33,7 @@ import {
 } from './schemas.js';
 import type { ApiState } from './state.js';
 import { sendFile } from './static.js';
+import { CreatedWebhookSchema, WebhookDeliverySchema, WebhookSchema } from './webhook-schemas.js';
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '1.0.0';
@@ -81,6 +83,9 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registry.component('ApiKey', ApiKeySchema);
   registry.component('CreatedApiKey', CreatedApiKeySchema);
   registry.component('Error', ErrorSchema);
+  registry.component('Webhook', WebhookSchema);
+  registry.component('CreatedWebhook', CreatedWebhookSchema);
+  registry.component('WebhookDelivery', WebhookDeliverySchema);
 
   let cachedDoc: JsonSchema | undefined;
   const openapi = () =>
@@ -95,6 +100,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerChannelRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
   registerKeyRoutes(registry, deps);
+  registerWebhookRoutes(registry, deps);
   registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));
   registerAuthRoutes(registry, deps, options.owner);
   registerMetaRoutes(registry, deps, openapi);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ApiContext } from './state.js';
 
 export type JsonSchema = Record<string, unknown>;
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ResponseDef {
   description: string;

@@ -13,10 +13,12 @@ import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import type { SandboxControls, SessionControl } from './ports.js';
 import { createSessionsService, type SessionsService } from './sessions.js';
+import { createWebhooksService, type WebhookWaker, type WebhooksService } from './webhooks.js';
 
 export type { CreateSessionInput, SandboxControls, SandboxState, SessionControl } from './ports.js';
 export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
+export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './webhooks.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
 
 export interface AppDeps {
@@ -27,6 +29,9 @@ export interface AppDeps {
   apiKeys: ApiKeyService;
   cursors: CursorCodec;
   publisher: EventPublisher;
+  /** The webhook delivery worker (src-main/gateway/webhooks.ts): woken when an endpoint is enabled again. */
+  webhookWorker?: WebhookWaker;
+  now?: () => number;
 }
 
 export interface AppServices {
@@ -35,6 +40,7 @@ export interface AppServices {
   channels: ChannelsService;
   messages: MessagesService;
   keys: KeysService;
+  webhooks: WebhooksService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -45,5 +51,11 @@ export function createAppServices(deps: AppDeps): AppServices {
     channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors }),
     messages: createMessagesService({ sessions }),
     keys: createKeysService({ apiKeys: deps.apiKeys }),
+    webhooks: createWebhooksService({
+      store: deps.store,
+      cursors: deps.cursors,
+      ...(deps.webhookWorker ? { worker: deps.webhookWorker } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
   };
 }

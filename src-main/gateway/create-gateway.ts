@@ -12,6 +12,7 @@ import { createLoginCodes } from '../auth/login-codes.js';
 import { withStoredLoginCodes } from '../auth/stored-login-codes.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
 import type { Store } from '../store/index.js';
+import type { DeliveryWorker } from '../webhooks/delivery-worker.js';
 import type { GatewayConfig } from './config.js';
 import { openDataDir } from './data-dir.js';
 import { closeHttpServer, createHttpServer, httpAddress, listen } from './http-server.js';
@@ -80,6 +81,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const address = httpAddress(config);
       const { allowedHosts, allowedOrigins } = address;
 
+      // The worker starts with the server (below); the app services reach it through this late binding.
+      let webhookWorker: DeliveryWorker | undefined;
       const app = createAppServices({
         store,
         sessions,
@@ -87,6 +90,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         apiKeys,
         cursors,
         publisher: realtime,
+        webhookWorker: { wake: (id) => webhookWorker?.wake(id) },
+        now,
       });
       const api = createApi(
         {
@@ -107,7 +112,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       );
       const server = createHttpServer(api.app.callback());
       realtime.attach(server, { allowedHosts, allowedOrigins });
-      startWebhookDelivery({ store, logger, publisher: realtime, now, server });
+      webhookWorker = startWebhookDelivery({ store, logger, publisher: realtime, now, server });
       const port = await listen(server, config.host, config.port);
       address.setPort(port);
 

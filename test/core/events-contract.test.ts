@@ -5,7 +5,8 @@
  * - the session manager (src-main/gateway/session-manager.ts) with a client at the port;
  * - the app services behind real HTTP on a test gateway, read back from the durable event log;
  * - ingestion (src-main/whatsapp/ingest.ts) fed through Baileys' own event buffer;
- * - the Baileys adapter (src-main/whatsapp/baileys/adapter.ts) sending through a fake socket.
+ * - the Baileys adapter (src-main/whatsapp/baileys/adapter.ts) sending through a fake socket;
+ * - the webhook service and delivery worker (src-main/webhooks) posting to a real loopback receiver.
  * The last test fails when an event name has no producer covered, or a producer stops publishing one.
  */
 import { makeEventBuffer, proto, type WAMessage } from '@whiskeysockets/baileys';
@@ -25,6 +26,7 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { recordingIngestor } from '../whatsapp/baileys/harness.js';
 import { ME, boom, fakeSocketFactory } from '../whatsapp/baileys/fake-socket.js';
+import { messageEvent, startReceiver, waitFor, wire } from '../webhooks/helpers.js';
 import { payloadProblems } from './event-schemas.js';
 
 type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks' | 'media queue';
@@ -199,6 +201,37 @@ describe('event contract: every producer against the shared payload types', () =
     await client.sendText({ to: '6281111111111@s.whatsapp.net', text: 'two' }).catch(() => undefined);
     record('adapter', events);
     expect(events.map((e) => e.event)).toEqual(['message', 'message', 'message.status']);
+  });
+
+  it('webhooks: webhook.test as the receiver gets it (:test), webhook.disabled from the event log after 24 h of failures', async () => {
+    const t = temp();
+    const row = t.seedSession();
+    const clock = new FakeClock(Date.now());
+    // One retry, 25 h later (FakeClock): the second failure is past the 24 h limit and disables the endpoint.
+    const w = wire(t.store, { now: clock.now, timers: clock.timerFns, retryDelay: () => 25 * 3600_000 });
+    cleanups.push(() => w.worker.stop());
+    const ok = await startReceiver();
+    const broken = await startReceiver(() => ({ status: 500 }));
+    cleanups.push(() => ok.close(), () => broken.close());
+    w.worker.start();
+
+    const good = w.service.create(t.organizationId, { url: ok.url, events: ['webhook.test'] });
+    w.service.test(t.organizationId, good.endpoint.id);
+    await waitFor(() => ok.all.length === 1, 10_000, 'the test delivery');
+    record('webhooks', ok.all.map((r) => ({ event: r.frame.event, payload: r.frame.payload })));
+    expect(ok.all[0]!.frame.event).toBe('webhook.test');
+
+    const bad = w.service.create(t.organizationId, { url: broken.url, events: ['message'] });
+    w.publish(messageEvent(t.organizationId, row.id, 1));
+    await waitFor(() => broken.requests === 1 && clock.pendingCount === 1, 10_000, 'the first failure');
+    clock.advance(clock.pending()[0]!);
+    await waitFor(() => broken.requests === 2 && !w.service.get(t.organizationId, bad.endpoint.id).enabled, 10_000, 'the endpoint disabled');
+    const log = t.store.events
+      .after(t.organizationId, 0, 100)
+      .filter((e) => e.event.startsWith('webhook.'))
+      .map((e) => ({ event: e.event, payload: JSON.parse(e.payload) as unknown }));
+    record('webhooks', log);
+    expect(log.map((e) => e.event)).toEqual(['webhook.disabled']);
   });
 
   it('every payload matches its event schema, and every event name is covered by each of its producers', () => {

@@ -13,8 +13,9 @@ export function registerRealtimeRoutes(api: ApiRegistry, deps: ApiDeps, wsBase: 
     description:
       'Single-use, short-lived. Open `url` as a WebSocket; add `&after=<event id>` to resume after a drop. One JSON ' +
       'frame per event: `{schema:"v1", id:"evt_<ULID>", event, session, organization, timestamp, payload}`; events ' +
-      '`auth.qr`, `session.status`, `message`, `message.status`, `chat.deleted`, `sync.progress`, only of the ' +
-      'caller\'s organization.',
+      '`auth.qr`, `session.status`, `message`, `message.status`, `chat.deleted`, `sync.progress`, `media.downloaded`, ' +
+      '`media.failed`, `webhook.disabled` (a webhook endpoint the gateway switched off after 24 h of failures), only of ' +
+      'the caller\'s organization. `webhook.test` goes only to the webhook being tested, never to the socket.',
     tag: 'Realtime',
     access: 'any',
     responses: { 200: { description: 'The ticket', schema: toSchema(TicketSchema) } },

@@ -4,6 +4,7 @@
  * envelope's message, which the screens show as is.
  */
 import { ApiError, errorFromEnvelope } from './errors.js';
+import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookInput } from './webhook-types.js';
 import type {
   ApiKeyInfo,
   Capability,
@@ -176,6 +177,32 @@ export class ApiClient {
   }
   revokeKey(id: string): Promise<void> {
     return this.request('DELETE', `/keys/${seg(id)}`);
+  }
+
+  // ---- webhooks (API.md "Integrations") ----
+  async listWebhooks(): Promise<Webhook[]> {
+    return (await this.request<Page<Webhook>>('GET', '/webhooks')).data;
+  }
+  createWebhook(input: WebhookInput): Promise<CreatedWebhook> {
+    return this.request('POST', '/webhooks', { body: input });
+  }
+  updateWebhook(id: string, patch: Partial<WebhookInput>): Promise<Webhook> {
+    return this.request('PATCH', `/webhooks/${seg(id)}`, { body: patch });
+  }
+  deleteWebhook(id: string): Promise<void> {
+    return this.request('DELETE', `/webhooks/${seg(id)}`);
+  }
+  rotateWebhookSecret(id: string): Promise<CreatedWebhook> {
+    return this.request('POST', `/webhooks/${seg(id)}:rotate-secret`, {});
+  }
+  testWebhook(id: string): Promise<WebhookDelivery> {
+    return this.request('POST', `/webhooks/${seg(id)}:test`, {});
+  }
+  listWebhookDeliveries(id: string, page: PageQuery = {}): Promise<Page<WebhookDelivery>> {
+    return this.request('GET', `/webhooks/${seg(id)}/deliveries`, { query: pageQuery(page) });
+  }
+  retryWebhookDelivery(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return this.request('POST', `/webhooks/${seg(id)}/deliveries/${seg(deliveryId)}:retry`, {});
   }
 
   // ---- transport ----

@@ -8,8 +8,9 @@ import { AuthState } from './auth.svelte.js';
 import { InboxState } from './inbox.svelte.js';
 import { KeysState } from './keys.svelte.js';
 import { SessionsState } from './sessions.svelte.js';
+import { WebhooksState } from './webhooks.svelte.js';
 
-export type View = 'inbox' | 'sessions' | 'keys';
+export type View = 'inbox' | 'sessions' | 'keys' | 'webhooks';
 
 export interface Toast {
   id: number;
@@ -21,6 +22,7 @@ export class AppState {
   readonly auth = new AuthState();
   readonly sessions = new SessionsState(this.auth.api);
   readonly keys = new KeysState(this.auth.api);
+  readonly webhooks = new WebhooksState(this.auth.api);
   view = $state<View>('inbox');
   selectedSessionId = $state<string | null>(null);
   inbox = $state.raw<InboxState | null>(null);
@@ -126,6 +128,10 @@ export class AppState {
       case 'chat.deleted':
         inbox?.onChatDeleted(frame.payload);
         break;
+      case 'webhook.disabled':
+        this.webhooks.onChanged();
+        break;
+      // Other events (webhook.test, media.*) concern no state here; unknown names never reach this (realtime.ts).
     }
   }
 }
