@@ -9,11 +9,13 @@ import type { EventPublisher } from '../core/events.js';
 import type { Store } from '../store/index.js';
 import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
+import { createExportService, type ExportService, type MediaFiles } from './export.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import type { SandboxControls, SessionControl } from './ports.js';
 import { createSessionsService, type SessionsService } from './sessions.js';
 
+export type { ExportJob, ExportInput, MediaFiles } from './export.js';
 export type { CreateSessionInput, SandboxControls, SandboxState, SessionControl } from './ports.js';
 export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
@@ -27,6 +29,8 @@ export interface AppDeps {
   apiKeys: ApiKeyService;
   cursors: CursorCodec;
   publisher: EventPublisher;
+  /** The downloaded media files (exports with media=include); absent: exports name media without files. */
+  mediaFiles?: MediaFiles | null;
 }
 
 export interface AppServices {
@@ -35,6 +39,7 @@ export interface AppServices {
   channels: ChannelsService;
   messages: MessagesService;
   keys: KeysService;
+  export: ExportService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -45,5 +50,6 @@ export function createAppServices(deps: AppDeps): AppServices {
     channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors }),
     messages: createMessagesService({ sessions }),
     keys: createKeysService({ apiKeys: deps.apiKeys }),
+    export: createExportService({ store: deps.store, sessions, mediaFiles: deps.mediaFiles ?? null }),
   };
 }
