@@ -128,6 +128,32 @@ describe('chat export over HTTP', () => {
     }
   });
 
+  it('a reader that goes away mid-export stops it cleanly; the next export is complete', async () => {
+    const BIG = '6289999999999%40s.whatsapp.net';
+    g.seedChat(sessionId, '6289999999999@s.whatsapp.net', 20_000);
+    for (const q of ['?format=json', '?format=html&media=include']) {
+      const cut = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: g.info.port, path: url(BIG, q), headers: { authorization: `Bearer ${readKey}`, host: `127.0.0.1:${g.info.port}` } },
+          (res) => {
+            res.once('data', (c: Buffer) => {
+              req.destroy();
+              resolve(c.length);
+            });
+          },
+        );
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+        req.end();
+      });
+      expect(cut).toBeGreaterThan(0);
+    }
+    const whole = await g.req('GET', url(DM_ENC, '?format=json'), { auth: readKey });
+    expect(whole.body.messages).toHaveLength(N);
+    expect(g.logLines.filter((l) => l.includes('chat export failed'))).toEqual([]);
+    // Both were still being written when the reader left (20,000 messages are megabytes, far past any buffer).
+    await expect.poll(() => g.logLines.filter((l) => l.includes('chat export cut short by the reader')).length).toBe(2);
+  });
+
   it('names the download in ASCII and exactly in UTF-8 (RFC 6266)', () => {
     expect(contentDisposition("Zoë's \"chat\" 😀.txt")).toBe(
       `attachment; filename="Zo_'s _chat_ __.txt"; filename*=UTF-8''Zo%C3%AB%27s%20%22chat%22%20%F0%9F%98%80.txt`,

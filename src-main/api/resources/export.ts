@@ -76,7 +76,9 @@ export function registerExportRoutes(api: ApiRegistry, deps: ApiDeps): void {
       ctx.body = body;
       // Headers are sent with the first bytes; a failure later can only cut the stream (the client sees it short).
       job.write(body).catch((err: Error) => {
-        if (!body.destroyed) logger.warn({ err, format: job.format }, 'chat export failed');
+        // A destroyed body is the reader going away (Koa destroys it when the response closes): not a failure.
+        if (body.destroyed) logger.debug({ format: job.format, media: job.media }, 'chat export cut short by the reader');
+        else logger.warn({ err, format: job.format }, 'chat export failed');
         body.destroy(err);
       });
     },
