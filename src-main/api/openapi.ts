@@ -13,6 +13,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface ResponseDef {
   description: string;
   schema?: JsonSchema;
+  /** Media types other than (or besides) JSON: type -> schema (e.g. {type: 'string', format: 'binary'}). */
+  content?: Record<string, JsonSchema>;
 }
 
 export interface RouteDef {
@@ -118,9 +120,10 @@ export class ApiRegistry {
       }
       const responses: Record<string, unknown> = {};
       for (const [status, res] of Object.entries(r.responses)) {
-        responses[status] = res.schema
-          ? { description: res.description, content: { 'application/json': { schema: res.schema } } }
-          : { description: res.description };
+        const content: Record<string, { schema: JsonSchema }> = {};
+        if (res.schema) content['application/json'] = { schema: res.schema };
+        for (const [type, schema] of Object.entries(res.content ?? {})) content[type] = { schema };
+        responses[status] = Object.keys(content).length ? { description: res.description, content } : { description: res.description };
       }
       const errorStatuses = new Set<number>([400, 404]);
       if (r.access !== 'public') [401, 403, 429].forEach((s) => errorStatuses.add(s));

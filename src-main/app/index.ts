@@ -9,12 +9,14 @@ import type { EventPublisher } from '../core/events.js';
 import type { Store } from '../store/index.js';
 import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
+import { createExportService, type ExportService, type MediaFiles } from './export.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import type { SandboxControls, SessionControl } from './ports.js';
 import { createSessionsService, type SessionsService } from './sessions.js';
 import { createWebhooksService, type WebhookWaker, type WebhooksService } from './webhooks.js';
 
+export type { ExportJob, ExportInput, MediaFiles } from './export.js';
 export type { CreateSessionInput, SandboxControls, SandboxState, SessionControl } from './ports.js';
 export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
@@ -32,6 +34,8 @@ export interface AppDeps {
   /** The webhook delivery worker (src-main/gateway/webhooks.ts): woken when an endpoint is enabled again. */
   webhookWorker?: WebhookWaker;
   now?: () => number;
+  /** The downloaded media files (exports with media=include); absent: exports name media without files. */
+  mediaFiles?: MediaFiles | null;
 }
 
 export interface AppServices {
@@ -41,6 +45,7 @@ export interface AppServices {
   messages: MessagesService;
   keys: KeysService;
   webhooks: WebhooksService;
+  export: ExportService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -57,5 +62,6 @@ export function createAppServices(deps: AppDeps): AppServices {
       ...(deps.webhookWorker ? { worker: deps.webhookWorker } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     }),
+    export: createExportService({ store: deps.store, sessions, mediaFiles: deps.mediaFiles ?? null }),
   };
 }

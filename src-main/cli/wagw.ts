@@ -7,6 +7,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../gateway/config.js
 import { StartupError } from '../gateway/create-gateway.js';
 import { backup, restore } from './commands/backup.js';
 import { doctor } from './commands/doctor.js';
+import { exportChat } from './commands/export.js';
 import { keys } from './commands/keys.js';
 import { loginLink } from './commands/login-link.js';
 import { serve } from './commands/serve.js';
@@ -28,6 +29,7 @@ const USAGE = `Usage:
   wagw keys create --name NAME --caps read,send[,manage] [--data-dir DIR]
   wagw keys list [--data-dir DIR]
   wagw keys revoke <id> [--data-dir DIR]
+  wagw export --chat JID --out FILE [--format json|html|txt|csv] [--media] [--session ID] [--data-dir DIR] [--quiet]
 
 Defaults: --data-dir ${defaultDataDir()} (or WAGW_DATA_DIR)  --host ${DEFAULT_HOST}  --port ${DEFAULT_PORT}
 Config file: --config FILE (or WAGW_CONFIG), else <data-dir>/config.json; flags and environment override it.`;
@@ -49,6 +51,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command === 'doctor') return await doctor(rest, io);
     if (command === 'backup') return await backup(rest, io);
     if (command === 'restore') return await restore(rest, io);
+    if (command === 'export') return await exportChat(rest, io);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) {

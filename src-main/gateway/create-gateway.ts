@@ -4,6 +4,7 @@
  * secrets (secrets.ts), the HTTP server (http-server.ts) and the WhatsApp side (whatsapp-loader.ts).
  */
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createApi, type GatewayApi } from '../api/create-api.js';
 import { createAppServices } from '../app/index.js';
@@ -11,6 +12,7 @@ import { createApiKeyService } from '../auth/api-keys.js';
 import { createLoginCodes } from '../auth/login-codes.js';
 import { withStoredLoginCodes } from '../auth/stored-login-codes.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
+import { createFileStore } from '../media/file-store.js';
 import type { Store } from '../store/index.js';
 import type { DeliveryWorker } from '../webhooks/delivery-worker.js';
 import type { GatewayConfig } from './config.js';
@@ -92,6 +94,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         publisher: realtime,
         webhookWorker: { wake: (id) => webhookWorker?.wake(id) },
         now,
+        mediaFiles: createFileStore(join(config.dataDir, 'media')),
       });
       const api = createApi(
         {

@@ -10,6 +10,7 @@ import { createChannelsRepository } from './repositories/channels.js';
 import { createChatsRepository } from './repositories/chats.js';
 import { createContactsRepository } from './repositories/contacts.js';
 import { createEventsRepository } from './repositories/events.js';
+import { createExportsRepository } from './repositories/exports.js';
 import { createLidMappingsRepository } from './repositories/lid-mappings.js';
 import { createMediaRepository } from './repositories/media.js';
 import { createMessagesRepository } from './repositories/messages.js';
@@ -56,6 +57,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     },
     webhooks: createWebhooksRepository(db),
     media: createMediaRepository(db),
+    exports: createExportsRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

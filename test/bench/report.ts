@@ -303,6 +303,13 @@ export function writeReport(file: string, input: ReportInput): void {
     p(`  the download queue running under the worst-case policy (history media auto-downloaded); rounds (ms, with / without):`);
     p(`  ${ms(get(media, 'history.withMs'))} / ${ms(get(media, 'history.withoutMs'))}; files completed during the sync: ${ms(get(media, 'history.downloaded'))}.`);
   }
+  const exported = detail('export');
+  if (exported) {
+    const run = (name: string) => `${name} ${num(get(exported, `${name}.fileMiB`), 1)} MiB in ${num(get(exported, `${name}.ms`))} ms, +${num(get(exported, `${name}.growthMiB`), 1)} MiB`;
+    p(`- **export** (test/bench/export.ts) - one group chat of ${num(get(exported, 'messages'))} messages exported through the \`wagw export\` path`);
+    p('  (gateway/local-export.ts: the export service over the data dir) into a file; RSS sampled every 2 ms and the kernel peak');
+    p(`  (VmHWM) read after each export, growth over the baseline just before it: ${['json', 'html', 'txt', 'csv', 'zip'].map(run).join('; ')}.`);
+  }
   p();
   writeFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` [-- --quick] [-- --only ingest,paging,http,startup,realtime,search,webhooks,media] [-- --report-only]
+ * `npm run bench` [-- --quick] [-- --only ingest,paging,http,startup,realtime,search,webhooks,media,export] [-- --report-only]
  *
  * Builds the shared 1,000,000-message database once (a temp dir; WAGW_BENCH_FIXTURE_DIR keeps and reuses
  * one between runs), runs each benchmark in its own Node process, prints one line per figure
@@ -24,7 +24,7 @@ import {
 import { ensureFixture, FULL_FIXTURE } from './fixture.js';
 import { writeReport } from './report.js';
 
-const BENCHES = ['ingest', 'paging', 'http', 'startup', 'realtime', 'search', 'webhooks', 'media'] as const;
+const BENCHES = ['ingest', 'paging', 'http', 'startup', 'realtime', 'search', 'webhooks', 'media', 'export'] as const;
 type BenchName = (typeof BENCHES)[number];
 const NEEDS_FIXTURE: ReadonlySet<BenchName> = new Set(['paging', 'http', 'startup']);
 

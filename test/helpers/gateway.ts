@@ -119,6 +119,13 @@ export async function startTestGateway(options: {
     const op = doc.paths[match.template][method.toLowerCase()];
     const response = op.responses[String(res.status)];
     if (!response) throw new Error(`${method} ${match.template} answered ${res.status}, which is not documented`);
+    // A non-JSON answer (an export: text, HTML, CSV, zip) must be one of the documented media types.
+    const mediaType = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (response.content && mediaType && mediaType !== 'application/json') {
+      if (!response.content[mediaType]) throw new Error(`${method} ${match.template} ${res.status}: ${mediaType} is not documented`);
+      checked.push(`${method.toUpperCase()} ${match.template} ${res.status} ${mediaType}`);
+      return;
+    }
     const content = response.content?.['application/json'];
     if (!content) {
       if (res.status === 204 && res.text !== '') throw new Error(`${method} ${match.template}: 204 with a body`);

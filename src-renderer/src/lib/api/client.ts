@@ -142,6 +142,47 @@ export class ApiClient {
     return this.request('POST', `/sessions/${seg(sessionId)}/messages`, { body });
   }
 
+  /**
+   * GET .../export, read as a stream: the gateway sends no Content-Length (it streams), so progress is the
+   * bytes received so far, with the message count from X-Export-Messages.
+   */
+  async exportChat(
+    sessionId: string,
+    chatJid: string,
+    options: { format: ExportFormat; media: boolean },
+    onProgress?: (p: { bytes: number; messages: number | null }) => void,
+  ): Promise<ExportDownload> {
+    const query = { format: options.format, media: options.media ? 'include' : 'omit' };
+    const url = this.baseUrl + `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/export` + queryString(query);
+    let response = await this.send('GET', url, {}, this.options.getToken());
+    if (response.status === 401 && this.options.onUnauthorized) {
+      const renewed = await this.options.onUnauthorized().catch(() => null);
+      if (renewed) response = await this.send('GET', url, {}, renewed);
+    }
+    if (!response.ok) return this.parse<never>(response);
+    const count = response.headers.get('x-export-messages');
+    const messages = count !== null && /^\d+$/.test(count) ? Number(count) : null;
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let bytes = 0;
+    const reader = response.body?.getReader();
+    if (reader) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        bytes += value.byteLength;
+        onProgress?.({ bytes, messages });
+      }
+    }
+    const type = response.headers.get('content-type') ?? 'application/octet-stream';
+    return {
+      blob: new Blob(chunks, { type }),
+      filename: filenameOf(response.headers.get('content-disposition')) ?? `chat-export.${options.media ? 'zip' : options.format}`,
+      messages,
+      bytes,
+    };
+  }
+
   // ---- channels ----
   listChannels(sessionId: string, page: PageQuery = {}): Promise<Page<Channel>> {
     return this.request('GET', `/sessions/${seg(sessionId)}/channels`, { query: pageQuery(page) });
@@ -245,6 +286,30 @@ export class ApiClient {
     if (!response.ok) throw errorFromEnvelope(response.status, body, response.statusText);
     return body as T;
   }
+}
+
+export type ExportFormat = 'json' | 'html' | 'txt' | 'csv';
+
+export interface ExportDownload {
+  blob: Blob;
+  filename: string;
+  messages: number | null;
+  bytes: number;
+}
+
+/** The file name of a Content-Disposition header: filename*=UTF-8''… first, else filename="…". */
+export function filenameOf(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      // fall back to the ASCII name
+    }
+  }
+  const plain = /filename="([^"]*)"/i.exec(header);
+  return plain ? plain[1]! : null;
 }
 
 function pageQuery(page: PageQuery): Record<string, string | number | null | undefined> {
