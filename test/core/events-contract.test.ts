@@ -6,6 +6,7 @@
  * - the app services behind real HTTP on a test gateway, read back from the durable event log;
  * - ingestion (src-main/whatsapp/ingest.ts) fed through Baileys' own event buffer;
  * - the Baileys adapter (src-main/whatsapp/baileys/adapter.ts) sending through a fake socket;
+ * - the webhook service and delivery worker, and the media download queue.
  * - the webhook service and delivery worker (src-main/webhooks) posting to a real loopback receiver.
  * The last test fails when an event name has no producer covered, or a producer stops publishing one.
  */
@@ -27,6 +28,11 @@ import { tempStore, type TempStore } from '../helpers/store.js';
 import { recordingIngestor } from '../whatsapp/baileys/harness.js';
 import { ME, boom, fakeSocketFactory } from '../whatsapp/baileys/fake-socket.js';
 import { messageEvent, startReceiver, waitFor, wire } from '../webhooks/helpers.js';
+import { join } from 'node:path';
+import { createFileStore } from '../../src-main/media/file-store.js';
+import { createMediaQueue } from '../../src-main/media/queue.js';
+import { createSandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
+import { CHAT, storeMediaMessage } from '../media/helpers.js';
 import { payloadProblems } from './event-schemas.js';
 
 type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks' | 'media queue';
@@ -232,6 +238,30 @@ describe('event contract: every producer against the shared payload types', () =
       .map((e) => ({ event: e.event, payload: JSON.parse(e.payload) as unknown }));
     record('webhooks', log);
     expect(log.map((e) => e.event)).toEqual(['webhook.disabled']);
+  });
+
+  it('media queue: media.downloaded for a received photo, media.failed when the re-upload is refused', async () => {
+    const t = temp();
+    const row = t.seedSession();
+    const media = await createSandboxMedia();
+    cleanups.push(() => media.close());
+    const events: GatewayEvent[] = [];
+    const refusing = { reupload: async () => Promise.reject(Object.assign(new Error('gone'), { output: { statusCode: 404 } })) };
+    const queue = createMediaQueue({
+      store: t.store,
+      files: createFileStore(join(t.dir, 'media')),
+      events: { publish: (e) => events.push(e) },
+      live: () => refusing,
+    });
+    cleanups.push(() => queue.stop());
+    await queue.start();
+    storeMediaMessage(t.store, row.id, media.contentFor('image', 0), 'PHOTO');
+    queue.onMessagesStored(row.id, [{ chatJid: CHAT, waMessageId: 'PHOTO', kind: 'image', size: media.assetFor('image', 0).original.length, history: false }]);
+    storeMediaMessage(t.store, row.id, media.expiringContent(), 'GONE');
+    expect(await queue.resolve(row.id, CHAT, 'GONE', { waitMs: 10_000 })).toMatchObject({ status: 'expired' });
+    await waitFor(() => events.some((e) => e.event === 'media.downloaded'), 10_000, 'media.downloaded');
+    record('media queue', events);
+    expect(events.map((e) => e.event).sort()).toEqual(['media.downloaded', 'media.failed']);
   });
 
   it('every payload matches its event schema, and every event name is covered by each of its producers', () => {
