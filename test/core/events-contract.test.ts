@@ -4,10 +4,10 @@
  * (src-renderer imports the same types through @core). Producers run for real:
  * - the session manager (src-main/gateway/session-manager.ts) with a client at the port;
  * - the app services behind real HTTP on a test gateway, read back from the durable event log;
- * - ingestion (src-main/whatsapp/ingest.ts) fed through Baileys' own event buffer;
+ * - ingestion (src-main/whatsapp/ingest/) fed through Baileys' own event buffer;
  * - the Baileys adapter (src-main/whatsapp/baileys/adapter.ts) sending through a fake socket;
- * - the webhook service and delivery worker, and the media download queue.
- * - the webhook service and delivery worker (src-main/webhooks) posting to a real loopback receiver.
+ * - the webhook service and delivery worker (src-main/webhooks) posting to a real loopback receiver;
+ * - the media download queue (src-main/media/queue.ts) fetching from the sandbox's loopback CDN.
  * The last test fails when an event name has no producer covered, or a producer stops publishing one.
  */
 import { makeEventBuffer, proto, type WAMessage } from '@whiskeysockets/baileys';
