@@ -18,6 +18,7 @@ import { registerChannelRoutes } from './resources/channels.js';
 import { registerChatRoutes } from './resources/chats.js';
 import { registerExportRoutes } from './resources/export.js';
 import { registerKeyRoutes } from './resources/keys.js';
+import { registerMediaRoutes } from './resources/media.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
@@ -101,6 +102,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerExportRoutes(registry, deps);
   registerChannelRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
+  registerMediaRoutes(registry, deps);
   registerKeyRoutes(registry, deps);
   registerWebhookRoutes(registry, deps);
   registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));

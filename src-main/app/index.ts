@@ -12,12 +12,14 @@ import { createChatsService, type ChatsService } from './chats.js';
 import { createExportService, type ExportService, type MediaFiles } from './export.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
-import type { SandboxControls, SessionControl } from './ports.js';
+import { createMediaService, type MediaService } from './media.js';
+import type { MediaPort, SandboxControls, SessionControl } from './ports.js';
 import { createSessionsService, type SessionsService } from './sessions.js';
 import { createWebhooksService, type WebhookWaker, type WebhooksService } from './webhooks.js';
 
 export type { ExportJob, ExportInput, MediaFiles } from './export.js';
-export type { CreateSessionInput, SandboxControls, SandboxState, SessionControl } from './ports.js';
+export type { CreateSessionInput, MediaPort, SandboxControls, SandboxState, SessionControl } from './ports.js';
+export type { MediaBody, MediaScope } from './media.js';
 export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
 export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './webhooks.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   now?: () => number;
   /** The downloaded media files (exports with media=include); absent: exports name media without files. */
   mediaFiles?: MediaFiles | null;
+  /** The media archive; null leaves Message media details at their stored columns and media routes at 501. */
+  media?: MediaPort | null | undefined;
 }
 
 export interface AppServices {
@@ -46,14 +50,32 @@ export interface AppServices {
   keys: KeysService;
   webhooks: WebhooksService;
   export: ExportService;
+  media: MediaService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
-  const sessions = createSessionsService({ control: deps.sessions, sandbox: deps.sandbox });
+  const base = createSessionsService({ control: deps.sessions, sandbox: deps.sandbox });
+  const mediaPort = deps.media ?? null;
+  const media = createMediaService({ store: deps.store, sessions: base, media: mediaPort });
+  // Deleting a session deletes its messages; their files go unless another message references the same bytes.
+  const sessions: SessionsService = {
+    ...base,
+    async delete(p, sessionId) {
+      await base.delete(p, sessionId);
+      media.collectGarbage();
+    },
+  };
   return {
     sessions,
-    chats: createChatsService({ store: deps.store, sessions, cursors: deps.cursors, publisher: deps.publisher }),
-    channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors }),
+    chats: createChatsService({
+      store: deps.store,
+      sessions,
+      cursors: deps.cursors,
+      publisher: deps.publisher,
+      media: mediaPort,
+      collectGarbage: media.collectGarbage,
+    }),
+    channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors, media: mediaPort }),
     messages: createMessagesService({ sessions }),
     keys: createKeysService({ apiKeys: deps.apiKeys }),
     webhooks: createWebhooksService({
@@ -63,5 +85,6 @@ export function createAppServices(deps: AppDeps): AppServices {
       ...(deps.now ? { now: deps.now } : {}),
     }),
     export: createExportService({ store: deps.store, sessions, mediaFiles: deps.mediaFiles ?? null }),
+    media,
   };
 }

@@ -60,8 +60,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const { tokens, cursors } = secrets;
       const apiKeys = createApiKeyService({ store, now });
       const realtime = createRealtimeHub({ store, logger, now });
+      const files = createFileStore(join(config.dataDir, 'media'));
       const whatsapp = createWhatsAppLoader({
         store,
+        dataDir: config.dataDir,
+        files,
         publisher: realtime,
         logger,
         now,
@@ -94,7 +97,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         publisher: realtime,
         webhookWorker: { wake: (id) => webhookWorker?.wake(id) },
         now,
-        mediaFiles: createFileStore(join(config.dataDir, 'media')),
+        mediaFiles: files,
+        media: whatsapp.media,
       });
       const api = createApi(
         {
@@ -141,7 +145,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const r = running;
     stopping = (async () => {
       await r.sessions.stopAll();
-      (await r.whatsapp.catch(() => undefined))?.sandbox.stop();
+      const runtime = await r.whatsapp.catch(() => undefined);
+      runtime?.sandbox.stop();
+      // Running downloads stop before the store closes; their jobs stay queued for the next start.
+      await runtime?.media.stop();
       r.realtime.close();
       await closeHttpServer(r.server);
       r.store.close();
