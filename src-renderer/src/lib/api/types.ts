@@ -92,3 +92,71 @@ export interface WagwBridge {
 }
 
 export type SessionAction = 'start' | 'stop' | 'restart' | 'logout';
+
+/**
+ * The archive's additions to Message (API.md "The archive in use"). Optional here so the UI works with a
+ * gateway that does not send them yet (an older one, or a message stored before they existed).
+ */
+export type MediaState = 'none' | 'queued' | 'done' | 'failed' | 'expired';
+
+export interface MediaDetails {
+  filename: string | null;
+  mimetype: string | null;
+  size: number | null;
+  width?: number | null;
+  height?: number | null;
+  seconds?: number | null;
+  ptt?: boolean | null;
+  animated?: boolean | null;
+  pageCount?: number | null;
+  /** The message embeds a small JPEG preview (GET .../media?variant=thumbnail). */
+  thumbnail?: boolean;
+  state?: MediaState;
+}
+
+export interface LocationInfo {
+  latitude: number;
+  longitude: number;
+  name?: string | null;
+  address?: string | null;
+  url?: string | null;
+  live?: boolean;
+}
+
+export interface ContactInfo {
+  name: string | null;
+  phones: string[];
+}
+
+export interface PollInfo {
+  name: string;
+  options: { name: string; votes: number }[];
+  selectableCount?: number | null;
+}
+
+export interface ReactionInfo {
+  emoji: string;
+  senderJid: string | null;
+  senderLid: string | null;
+  timestamp: number;
+}
+
+export type ArchivedMessage = Omit<Message, 'media'> & {
+  media: MediaDetails | null;
+  location?: LocationInfo | null;
+  contacts?: ContactInfo[] | null;
+  poll?: PollInfo | null;
+  reactions?: ReactionInfo[] | null;
+};
+
+/** GET /sessions/{session}/storage. */
+export interface StorageUsage {
+  messages: number;
+  mediaFiles: number;
+  mediaBytes: number;
+  databaseBytes: number;
+  pending: number;
+  failed: number;
+  storageCapBytes?: number | null;
+  warning?: string | null;
+}
