@@ -20,6 +20,7 @@ import type {
   Session,
   SessionAction,
   SessionMe,
+  StorageUsage,
   TokenGrant,
 } from './types.js';
 
@@ -159,6 +160,33 @@ export class ApiClient {
     return this.request('POST', `/sessions/${seg(sessionId)}/channels/${seg(channelJid)}:follow`, {});
   }
 
+  // ---- media archive (ours, API.md "The archive in use") ----
+  /** `.../messages/{id}/media` of a chat message or a channel post. */
+  mediaPath(sessionId: string, kind: 'chat' | 'channel', jid: string, messageId: string): string {
+    const parent = kind === 'chat' ? 'chats' : 'channels';
+    return `/sessions/${seg(sessionId)}/${parent}/${seg(jid)}/messages/${seg(messageId)}/media`;
+  }
+  /**
+   * The bytes of a message's media (or its embedded thumbnail) as a Blob, fetched with the bearer token:
+   * <img>/<audio> cannot send the Authorization header, so the UI shows them through blob: URLs.
+   */
+  async fetchMedia(path: string, variant?: 'thumbnail'): Promise<Blob> {
+    const url = this.baseUrl + path + queryString({ variant });
+    let response = await this.send('GET', url, {}, this.options.getToken(), '*/*');
+    if (response.status === 401 && this.options.onUnauthorized) {
+      const renewed = await this.options.onUnauthorized().catch(() => null);
+      if (renewed) response = await this.send('GET', url, {}, renewed, '*/*');
+    }
+    if (!response.ok) return this.parse<never>(response);
+    return response.blob();
+  }
+  requestMediaDownload(path: string): Promise<unknown> {
+    return this.request('POST', `${path}:download`, {});
+  }
+  getStorage(sessionId: string): Promise<StorageUsage> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/storage`);
+  }
+
   // ---- API keys (ours) ----
   async listKeys(): Promise<ApiKeyInfo[]> {
     const answer = await this.request<Page<ApiKeyInfo> | ApiKeyInfo[]>('GET', '/keys');
@@ -190,8 +218,14 @@ export class ApiClient {
     return this.parse<T>(response);
   }
 
-  private async send(method: string, url: string, options: RequestOptions, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async send(
+    method: string,
+    url: string,
+    options: RequestOptions,
+    token: string | null,
+    accept = 'application/json',
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (token) headers['authorization'] = `Bearer ${token}`;
     let body: string | undefined;
     if (options.body !== undefined) {

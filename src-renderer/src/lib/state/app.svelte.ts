@@ -126,6 +126,14 @@ export class AppState {
       case 'chat.deleted':
         inbox?.onChatDeleted(frame.payload);
         break;
+      case 'media.downloaded':
+        inbox?.media.onDownloaded(frame.payload);
+        this.sessions.storageChanged(frame.session);
+        break;
+      case 'media.failed':
+        inbox?.media.onFailed(frame.payload);
+        this.sessions.storageChanged(frame.session);
+        break;
     }
   }
 }
