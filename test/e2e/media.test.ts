@@ -1,0 +1,204 @@
+/**
+ * The media archive in the UI (issue 9), in real Chromium against a real gateway with the sandbox account:
+ * reactions as badges under their message, links clickable, and — with the media API and the sandbox's real
+ * encrypted media (branch h-mediaapi) — photo thumbnails and the full image in the viewer, a voice note that
+ * plays, a document that downloads with its file name, and the storage usage on the session card.
+ */
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
+import { BASE_SECONDS, textMessage, wm } from '../fixtures/baileys/corpus.js';
+import { byTestIdAttr, E2E_TEST_TIMEOUT, announceSkip, openInbox, screenshotDir, useE2eSuite, type E2eGateway } from './harness.js';
+
+const skip = announceSkip('media archive in the UI (media.test.ts)');
+
+/** How long the UI gets to react to an event or a download (the machine running the tests is shared). */
+const REACT_MS = 20_000;
+
+/**
+ * The media routes (GET .../media, ?variant=thumbnail, /storage) and the sandbox's downloadable media come
+ * with branch h-mediaapi. Until that is merged the tests that need them are skipped, and say so.
+ */
+const MEDIA_API_MERGED = false;
+
+describe.skipIf(skip)('media archive in Chromium', () => {
+  const suite = useE2eSuite({ ratePerMinute: 0 });
+
+  /** The phone's side of the sandbox session: messages through the real ingestion code. */
+  function phone() {
+    const { running } = suite.gw;
+    const ingestor = createIngestor({ store: running.store, publisher: running.realtime, logger: pino({ level: 'silent' }) });
+    const offset = () => Math.floor(Date.now() / 1000) - BASE_SECONDS;
+    return {
+      say(remoteJid: string, id: string, text: string) {
+        ingestor.handle(suite.gw.sessionId, {
+          'messages.upsert': { messages: [textMessage({ remoteJid, fromMe: false, id }, text, offset())], type: 'notify' },
+        });
+      },
+      react(remoteJid: string, id: string, targetId: string, emoji: string, fromMe = false) {
+        const message = wm({
+          key: { remoteJid, fromMe, id },
+          message: { reactionMessage: { key: { remoteJid, fromMe: false, id: targetId }, text: emoji, senderTimestampMs: Date.now() } },
+          messageTimestamp: BASE_SECONDS + offset(),
+        });
+        ingestor.handle(suite.gw.sessionId, { 'messages.upsert': { messages: [message], type: 'notify' } });
+      },
+    };
+  }
+
+  async function openChat(page: Page, jid: string) {
+    const item = page.locator(byTestIdAttr('chat-list-item', 'data-jid', jid));
+    await expect.poll(() => item.count(), { timeout: REACT_MS }).toBe(1);
+    await item.click();
+    await page.locator(`[data-testid="chat-view"][data-jid="${jid}"]`).waitFor();
+  }
+
+  it('a reaction shows as a badge under its message, not as a bubble of its own', async () => {
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
+    const chat = '15559990101@s.whatsapp.net';
+    const p = phone();
+    p.say(chat, 'REACT-TARGET-1', 'react to this');
+    await openChat(page, chat);
+    const target = page.locator(byTestIdAttr('message-bubble', 'data-message-id', 'REACT-TARGET-1'));
+    await target.waitFor();
+    expect(await target.getByTestId('reaction-badge').count()).toBe(0);
+
+    // Live: the reaction arrives as a `message` event while the chat is open.
+    p.react(chat, 'REACT-1', 'REACT-TARGET-1', '❤️');
+    const badge = target.locator('[data-testid="reaction-badge"][data-emoji="❤️"]');
+    await badge.waitFor({ timeout: REACT_MS });
+    expect(await page.locator('[data-testid="message-bubble"][data-type="reaction"]').count()).toBe(0);
+    // The reaction is stored as a message (the API still lists it); the UI folds it into the badge.
+    const stored = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/chats/${encodeURIComponent(chat)}/messages`);
+    expect(stored.body.data.some((m: { type: string }) => m.type === 'reaction')).toBe(true);
+
+    // A second sender with the same emoji: one badge with a count. The same sender again replaces theirs.
+    p.react(chat, 'REACT-2', 'REACT-TARGET-1', '❤️', true);
+    await expect.poll(() => badge.textContent(), { timeout: REACT_MS }).toBe('❤️2');
+    p.react(chat, 'REACT-3', 'REACT-TARGET-1', '👍', true);
+    await target.locator('[data-testid="reaction-badge"][data-emoji="👍"]').waitFor({ timeout: REACT_MS });
+    await expect.poll(() => badge.textContent(), { timeout: REACT_MS }).toBe('❤️');
+
+    // Reloaded from the API (not only from events), the badges are the same.
+    await openInbox(page, suite.gw);
+    await openChat(page, chat);
+    await target.locator('[data-testid="reaction-badge"][data-emoji="👍"]').waitFor();
+    expect(await target.getByTestId('reaction-badge').count()).toBe(2);
+  }, E2E_TEST_TIMEOUT);
+
+  it('links in a message are clickable web links, other schemes stay text', async () => {
+    const { page } = suite.browser;
+    await openInbox(page, suite.gw);
+    const chat = '15559990102@s.whatsapp.net';
+    phone().say(chat, 'LINK-1', 'docs at https://example.org/guide?x=1. not javascript:alert(1)');
+    await openChat(page, chat);
+    const bubble = page.locator(byTestIdAttr('message-bubble', 'data-message-id', 'LINK-1'));
+    const link = bubble.getByTestId('message-link');
+    await link.waitFor();
+    expect(await link.count()).toBe(1);
+    expect(await link.getAttribute('href')).toBe('https://example.org/guide?x=1');
+    // A new window: the desktop app hands it to the OS browser only through openExternalSafely.
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toContain('noopener');
+    expect(await bubble.locator('.body').textContent()).toContain('not javascript:alert(1)');
+  }, E2E_TEST_TIMEOUT);
+
+  describe.skipIf(!MEDIA_API_MERGED)('with the media API (branch h-mediaapi)', () => {
+    it('a photo thumbnail shows at once and a click opens the full image; arrows and Esc work', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      const photo = await findMessage(suite.gw, (m) => m.type === 'image' && m.media?.thumbnail === true);
+      await openChat(page, photo.chatJid);
+      const bubble = await reveal(page, photo.id);
+      const thumb = bubble.locator('[data-testid="media-thumbnail"], [data-testid="media-full"]');
+      await thumb.first().waitFor({ timeout: REACT_MS });
+      await expect.poll(() => thumb.first().evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: REACT_MS }).toBeGreaterThan(0);
+
+      await bubble.getByTestId('media-image').click();
+      const viewer = page.getByTestId('media-viewer');
+      await viewer.waitFor();
+      const full = viewer.getByTestId('viewer-image');
+      await full.waitFor({ timeout: REACT_MS });
+      await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: REACT_MS }).toBeGreaterThan(0);
+      await page.screenshot({ path: join(screenshotDir(), 'media-viewer.png') });
+
+      const position = await viewer.getByTestId('viewer-position').textContent();
+      await page.keyboard.press('ArrowLeft');
+      if (!position?.startsWith('1 /')) await expect.poll(() => viewer.getByTestId('viewer-position').textContent()).not.toBe(position);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByTestId('media-viewer').count()).toBe(0);
+    }, E2E_TEST_TIMEOUT);
+
+    it('a voice note plays (its time advances) and its speed goes 1x, 1.5x, 2x', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      const note = await findMessage(suite.gw, (m) => m.type === 'audio' && m.media?.ptt === true);
+      await openChat(page, note.chatJid);
+      const bubble = await reveal(page, note.id);
+      await bubble.getByTestId('audio-rate').click();
+      expect(await bubble.getByTestId('audio-rate').textContent()).toBe('1.5×');
+      await bubble.getByTestId('audio-play').click();
+      const audio = bubble.getByTestId('audio-element');
+      await audio.waitFor({ state: 'attached', timeout: REACT_MS });
+      await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: REACT_MS }).toBeGreaterThan(0.2);
+      expect(await audio.evaluate((a: HTMLAudioElement) => a.playbackRate)).toBe(1.5);
+      await bubble.getByTestId('audio-play').click();
+      await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
+    }, E2E_TEST_TIMEOUT);
+
+    it('a document shows its readable kind and downloads with its file name', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      const doc = await findMessage(suite.gw, (m) => m.type === 'document' && !!m.media?.filename);
+      await openChat(page, doc.chatJid);
+      const bubble = await reveal(page, doc.id);
+      const kind = await bubble.getByTestId('media-type').textContent();
+      expect(kind).not.toContain('/');
+      const [download] = await Promise.all([page.waitForEvent('download'), bubble.getByTestId('document-download').click()]);
+      expect(download.suggestedFilename()).toBe(doc.media!.filename);
+    }, E2E_TEST_TIMEOUT);
+
+    it('the session card shows the storage used', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      await page.getByTestId('nav-sessions').click();
+      const card = page.locator(byTestIdAttr('session-card', 'data-session-id', suite.gw.sessionId));
+      const storage = card.getByTestId('session-storage');
+      await storage.waitFor({ timeout: REACT_MS });
+      expect(await storage.textContent()).toMatch(/\d+(\.\d)? (B|KB|MB|GB) · \d+ files, \d+ messages/);
+    }, E2E_TEST_TIMEOUT);
+  });
+});
+
+interface ApiMessage {
+  id: string;
+  chatJid: string;
+  type: string;
+  media: { filename: string | null; thumbnail?: boolean; ptt?: boolean; state?: string } | null;
+}
+
+/** The newest stored message (within each chat's newest page) matching `accept`, through the API. */
+async function findMessage(gw: E2eGateway, accept: (m: ApiMessage) => boolean): Promise<ApiMessage> {
+  const chats = await gw.api('GET', `/sessions/${gw.sessionId}/chats?limit=100`);
+  for (const chat of chats.body.data as { jid: string }[]) {
+    const page = await gw.api('GET', `/sessions/${gw.sessionId}/chats/${encodeURIComponent(chat.jid)}/messages?limit=30`);
+    const found = (page.body.data as ApiMessage[]).find(accept);
+    if (found) return found;
+  }
+  throw new Error('the sandbox history has no such message in the newest pages of its chats');
+}
+
+/** Scrolls the open conversation up until the bubble of message `id` is rendered, and returns it. */
+async function reveal(page: Page, id: string) {
+  const bubble = page.locator(byTestIdAttr('message-bubble', 'data-message-id', id));
+  const list = page.getByTestId('message-list');
+  for (let i = 0; i < 60 && (await bubble.count()) === 0; i++) {
+    await list.evaluate((el) => el.scrollBy(0, -el.clientHeight * 0.8));
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  }
+  await bubble.scrollIntoViewIfNeeded();
+  return bubble;
+}
