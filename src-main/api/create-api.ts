@@ -17,6 +17,7 @@ import { registerAuthRoutes, type LoginSubject } from './resources/auth.js';
 import { registerChannelRoutes } from './resources/channels.js';
 import { registerChatRoutes } from './resources/chats.js';
 import { registerKeyRoutes } from './resources/keys.js';
+import { registerMediaRoutes } from './resources/media.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
@@ -99,6 +100,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerChatRoutes(registry, deps);
   registerChannelRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
+  registerMediaRoutes(registry, deps);
   registerKeyRoutes(registry, deps);
   registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));
   registerAuthRoutes(registry, deps, options.owner);

@@ -16,6 +16,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, { status: number; code: st
   unsupported_media_type: { status: 415, code: 'unsupported_media_type' },
   rate_limited: { status: 429, code: 'rate_limited' },
   not_implemented: { status: 501, code: 'not_implemented' },
+  media_expired: { status: 410, code: 'media_expired' },
   upstream_failed: { status: 502, code: 'internal' },
   internal: { status: 500, code: 'internal' },
 };

@@ -8,11 +8,13 @@ import { z } from 'zod';
 import type { ApiContext } from './state.js';
 
 export type JsonSchema = Record<string, unknown>;
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ResponseDef {
   description: string;
   schema?: JsonSchema;
+  /** Non-JSON bodies (media files): the content types documented, each a binary string. */
+  binary?: string[];
 }
 
 export interface RouteDef {
@@ -120,7 +122,12 @@ export class ApiRegistry {
       for (const [status, res] of Object.entries(r.responses)) {
         responses[status] = res.schema
           ? { description: res.description, content: { 'application/json': { schema: res.schema } } }
-          : { description: res.description };
+          : res.binary
+            ? {
+                description: res.description,
+                content: Object.fromEntries(res.binary.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+              }
+            : { description: res.description };
       }
       const errorStatuses = new Set<number>([400, 404]);
       if (r.access !== 'public') [401, 403, 429].forEach((s) => errorStatuses.add(s));

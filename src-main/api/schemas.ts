@@ -3,7 +3,7 @@
  * document (JSON Schema 2020-12), so the documentation cannot drift from what the code accepts.
  */
 import { z } from 'zod';
-import { ACK_STATUS, CAPABILITIES, MESSAGE_TYPES, SESSION_STATUSES } from '../core/types.js';
+import { ACK_STATUS, CAPABILITIES, MEDIA_STATES, MESSAGE_TYPES, SESSION_STATUSES } from '../core/types.js';
 import { PRESENCE_STATES } from '../core/whatsapp-port.js';
 
 const ms = z.number().int().describe('epoch milliseconds');
@@ -12,6 +12,38 @@ export const MediaSchema = z.object({
   filename: z.string().nullable(),
   mimetype: z.string().nullable(),
   size: z.number().int().nullable(),
+  width: z.number().int().nullable().optional(),
+  height: z.number().int().nullable().optional(),
+  seconds: z.number().int().nullable().optional().describe('audio/video duration'),
+  ptt: z.boolean().optional().describe('a voice note'),
+  animated: z.boolean().optional().describe('animated sticker or GIF-style video'),
+  pageCount: z.number().int().nullable().optional(),
+  thumbnail: z.boolean().optional().describe('an embedded JPEG preview exists (?variant=thumbnail)'),
+  state: z
+    .enum(MEDIA_STATES as [string, ...string[]])
+    .optional()
+    .describe('the archived copy: none, queued, done, failed, expired'),
+});
+
+const LocationSchema = z.object({
+  latitude: z.number(),
+  longitude: z.number(),
+  name: z.string().nullable(),
+  address: z.string().nullable(),
+  url: z.string().nullable(),
+  live: z.boolean(),
+});
+const ContactCardSchema = z.object({ name: z.string().nullable(), phones: z.array(z.string()) });
+const PollSchema = z.object({
+  name: z.string(),
+  options: z.array(z.object({ name: z.string(), votes: z.number().int().min(0) })),
+  selectableCount: z.number().int().min(0),
+});
+const ReactionSchema = z.object({
+  emoji: z.string(),
+  senderJid: z.string().nullable(),
+  senderLid: z.string().nullable(),
+  timestamp: ms,
 });
 
 export const MessageSchema = z.object({
@@ -38,6 +70,10 @@ export const MessageSchema = z.object({
   error: z.string().nullable(),
   edited: z.boolean(),
   deleted: z.boolean(),
+  location: LocationSchema.optional(),
+  contacts: z.array(ContactCardSchema).optional(),
+  poll: PollSchema.optional(),
+  reactions: z.array(ReactionSchema).optional().describe('one per person, newest first'),
 });
 
 export const SessionSchema = z.object({
@@ -120,6 +156,7 @@ export const ErrorSchema = z.object({
       'unsupported_media_type',
       'rate_limited',
       'not_implemented',
+      'media_expired',
       'internal',
     ]),
     message: z.string(),
@@ -204,4 +241,32 @@ export const ListQuery = z.object({
 
 export const ChatListQuery = ListQuery.extend({
   q: z.string().max(100).optional().describe('ours: filter by name or JID substring'),
+});
+
+/** GET /sessions/{session}/storage (docs/API.md "The archive in use"; the cap and warning are ours). */
+export const StorageSchema = z.object({
+  messages: z.number().int().min(0),
+  mediaFiles: z.number().int().min(0),
+  mediaBytes: z.number().int().min(0),
+  databaseBytes: z.number().int().min(0).describe('the whole database file (all sessions share it)'),
+  pending: z.number().int().min(0).describe('downloads queued'),
+  failed: z.number().int().min(0).describe('downloads that gave up (failed or expired)'),
+  storageCapBytes: z.number().int().min(0).nullable(),
+  warning: z.string().nullable().describe('set once media reaches 90 % of the cap'),
+});
+
+const perKind = <T extends z.ZodType>(t: T) => z.object({ image: t, video: t, audio: t, document: t, sticker: t });
+
+/** The per-session media download policy (src-main/media/policy.ts). */
+export const MediaPolicySchema = z.object({
+  autoDownload: perKind(z.boolean()).describe('download on receipt, per kind'),
+  maxBytes: perKind(z.number().int().min(0)).describe('largest file downloaded on receipt, per kind'),
+  history: z.enum(['lazy', 'auto']).describe('history-sync media: on first request (lazy) or like new messages (auto)'),
+  storageCapBytes: z.number().int().min(0).nullable(),
+});
+
+export const MediaDownloadSchema = z.object({ state: z.enum(['queued', 'done']) });
+
+export const MediaQuery = z.object({
+  variant: z.enum(['thumbnail']).optional().describe('thumbnail: the small JPEG preview embedded in the message'),
 });

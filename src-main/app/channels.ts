@@ -9,11 +9,17 @@ import { rowToChannel } from '../store/repositories/channels.js';
 import { requireCapability, type Input } from './access.js';
 import { messagePage } from './chats.js';
 import { activityKey, keysetPage, type PageInput, type PageOf } from './paging.js';
+import type { MediaPort } from './ports.js';
 import type { SessionsService } from './sessions.js';
 
 export type ChannelsService = ReturnType<typeof createChannelsService>;
 
-export function createChannelsService(deps: { store: Store; sessions: SessionsService; cursors: CursorCodec }) {
+export function createChannelsService(deps: {
+  store: Store;
+  sessions: SessionsService;
+  cursors: CursorCodec;
+  media?: MediaPort | null | undefined;
+}) {
   const { store, sessions } = deps;
   return {
     page(p: Principal, sessionId: string, page: PageInput): PageOf<Channel> {

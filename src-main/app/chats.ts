@@ -9,27 +9,45 @@ import { PRESENCE_STATES, type PresenceState } from '../core/whatsapp-port.js';
 import type { Store } from '../store/index.js';
 import { rowToMessage } from '../store/repositories/messages.js';
 import { requireCapability, type Input } from './access.js';
+import { addMessageDetails } from './message-details.js';
 import { activityKey, keysetPage, numericPosition, type PageInput, type PageOf } from './paging.js';
+import type { MediaPort } from './ports.js';
 import type { SessionsService } from './sessions.js';
 
 export interface ChatsDeps {
   store: Store;
+  /** Media states and payload details of served messages; null where the archive is not wired (tests). */
+  media?: MediaPort | null | undefined;
+  /** After a delete: removes media files no message references any more. */
+  collectGarbage?: (() => void) | undefined;
   sessions: SessionsService;
   cursors: CursorCodec;
   publisher: EventPublisher;
 }
 
 /** Messages of one stored conversation, newest first (shared with channel posts). */
-export function messagePage(deps: Pick<ChatsDeps, 'store' | 'cursors'>, sessionId: string, chatJid: string, page: PageInput): PageOf<Message> {
-  return keysetPage(deps.cursors, `messages:${sessionId}:${chatJid}`, page, {
+export function messagePage(
+  deps: Pick<ChatsDeps, 'store' | 'cursors' | 'media'>,
+  sessionId: string,
+  chatJid: string,
+  page: PageInput,
+): PageOf<Message> {
+  const items: { message: Message; pk: number }[] = [];
+  const result = keysetPage(deps.cursors, `messages:${sessionId}:${chatJid}`, page, {
     key: (after) => {
       const p = numericPosition(after);
       return p ? { timestamp: p[0], pk: p[1] } : undefined;
     },
     fetch: (limit, after) => deps.store.messages.page(sessionId, chatJid, limit, after),
     position: (row) => [row.timestamp, row.pk],
-    toItem: rowToMessage,
+    toItem: (row) => {
+      const message = rowToMessage(row);
+      items.push({ message, pk: row.pk });
+      return message;
+    },
   });
+  addMessageDetails(deps.store, deps.media ?? null, sessionId, chatJid, items);
+  return result;
 }
 
 export type ChatsService = ReturnType<typeof createChatsService>;
@@ -78,6 +96,7 @@ export function createChatsService(deps: ChatsDeps) {
       const s = sessions.inOrg(p, sessionId);
       const jid = requireChat(s.id, cid);
       store.chats.delete(s.id, jid);
+      deps.collectGarbage?.();
       publisher.publish({
         event: 'chat.deleted',
         sessionId: s.id,

@@ -2,7 +2,9 @@
  * What the app services need from the rest of the gateway: the session manager (src-main/gateway/session-manager.ts)
  * and the sandbox's simulated phone. The gateway implements these and passes them to createAppServices.
  */
-import type { Session } from '../core/types.js';
+import type { PayloadDetails, Session } from '../core/types.js';
+import type { FileStore } from '../media/file-store.js';
+import type { MediaQueue } from '../media/queue.js';
 import type { WhatsAppClient } from '../core/whatsapp-port.js';
 
 export interface CreateSessionInput {
@@ -45,4 +47,16 @@ export interface SandboxState {
 export interface SandboxControls {
   pair(sessionId: string): boolean;
   state(sessionId: string): SandboxState;
+}
+
+/**
+ * The media archive (src-main/media) as the app layer sees it. The queue and the payload reader live on the
+ * WhatsApp side, which loads after the HTTP server listens (gateway/whatsapp-loader.ts): until then both are
+ * undefined and media requests answer not_implemented.
+ */
+export interface MediaPort {
+  files: FileStore;
+  queue(): MediaQueue | undefined;
+  /** Dimensions, location, contacts and poll of a stored payload (whatsapp/message-details.ts). */
+  readDetails(raw: string): PayloadDetails | undefined;
 }

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'not_implemented'
+  /** The media of a message is gone from WhatsApp's servers and the phone could not upload it again. */
+  | 'media_expired'
   /** The WhatsApp side failed while a live client was asked to act (not the caller's fault). */
   | 'upstream_failed'
   | 'internal';
@@ -102,6 +104,13 @@ export class RateLimitedError extends AppError {
 export class UpstreamError extends AppError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('upstream_failed', message, details);
+  }
+}
+
+/** WhatsApp no longer has a message's media and the re-upload request failed (GET .../media). */
+export class MediaExpiredError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('media_expired', message, details);
   }
 }
 

@@ -114,6 +114,66 @@ export interface MediaInfo {
   filename: string | null;
   mimetype: string | null;
   size: number | null;
+  /**
+   * Read from the stored payload when a Message is served by the API (docs/API.md "The archive in use");
+   * absent on realtime 'message' events, which are built before any download exists.
+   */
+  width?: number | null;
+  height?: number | null;
+  seconds?: number | null;
+  ptt?: boolean;
+  animated?: boolean;
+  pageCount?: number | null;
+  /** The message embeds a JPEG preview (GET .../media?variant=thumbnail). */
+  thumbnail?: boolean;
+  /** The archive's copy: none (not requested), queued, done (stored), failed, expired (gone from WhatsApp). */
+  state?: MediaState;
+}
+
+export type MediaState = 'none' | 'queued' | 'done' | 'failed' | 'expired';
+export const MEDIA_STATES: readonly MediaState[] = ['none', 'queued', 'done', 'failed', 'expired'];
+
+export interface MessageLocation {
+  latitude: number;
+  longitude: number;
+  name: string | null;
+  address: string | null;
+  url: string | null;
+  live: boolean;
+}
+
+export interface MessageContactCard {
+  name: string | null;
+  phones: string[];
+}
+
+export interface MessagePoll {
+  name: string;
+  options: { name: string; votes: number }[];
+  selectableCount: number;
+}
+
+export interface MessageReaction {
+  emoji: string;
+  senderJid: string | null;
+  senderLid: string | null;
+  timestamp: number;
+}
+
+/** What a stored payload tells beyond the message columns (read by whatsapp/message-details.ts). */
+export interface PayloadDetails {
+  media?: Required<Pick<MediaInfo, 'width' | 'height' | 'seconds' | 'ptt' | 'animated' | 'pageCount' | 'thumbnail'>>;
+  location?: MessageLocation;
+  contacts?: MessageContactCard[];
+  poll?: MessagePoll;
+}
+
+/** What the API adds to a stored Message from its payload and its reactions (absent when there is none). */
+export interface MessageDetails {
+  location?: MessageLocation;
+  contacts?: MessageContactCard[];
+  poll?: MessagePoll;
+  reactions?: MessageReaction[];
 }
 
 export interface Message {
@@ -140,6 +200,11 @@ export interface Message {
   error: string | null;
   edited: boolean;
   deleted: boolean;
+  location?: MessageLocation;
+  contacts?: MessageContactCard[];
+  poll?: MessagePoll;
+  /** Reactions to this message, one per person (newest first). */
+  reactions?: MessageReaction[];
 }
 
 export interface Page<T> {

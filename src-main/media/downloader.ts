@@ -25,8 +25,9 @@ import {
 } from '@whiskeysockets/baileys';
 import { MediaIntegrityError, MediaTooLargeError, type FileStore } from './file-store.js';
 
-export const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
-export type MediaKind = (typeof MEDIA_KINDS)[number];
+import { MEDIA_KINDS, type MediaKind } from './kinds.js';
+
+export { MEDIA_KINDS, type MediaKind };
 
 /** What a stored message says about its media (no I/O). */
 export interface MediaDescriptor {

@@ -5,7 +5,7 @@
  * needs no migration. The API route validates a patch with `mediaPolicyPatchSchema` and stores the merge.
  */
 import { z } from 'zod';
-import { MEDIA_KINDS, type MediaKind } from './downloader.js';
+import { MEDIA_KINDS, type MediaKind } from './kinds.js';
 
 export interface MediaPolicy {
   /** Download on receipt, per kind. */

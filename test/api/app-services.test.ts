@@ -125,6 +125,7 @@ describe('app services', () => {
       unsupported_media_type: [415, 'unsupported_media_type'],
       rate_limited: [429, 'rate_limited'],
       not_implemented: [501, 'not_implemented'],
+      media_expired: [410, 'media_expired'],
       upstream_failed: [502, 'internal'],
       internal: [500, 'internal'],
     };

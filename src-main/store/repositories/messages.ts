@@ -171,6 +171,16 @@ function objectJson(o: Record<string, string>): string | null {
   return null;
 }
 
+/** A stored reaction as the API shows it on its target message. */
+export interface ReactionRow {
+  quoted_message_id: string;
+  body: string;
+  from_me: number;
+  sender_jid: string | null;
+  sender_lid: string | null;
+  timestamp: number;
+}
+
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
 /** Messages of chats and channel posts. Statements are prepared once; callers wrap batches in db.transaction. */
@@ -251,6 +261,12 @@ export function createMessagesRepository(db: Db) {
     // Merge a LID-form conversation into its phone-form chat; a duplicate id already there wins.
     'UPDATE OR IGNORE messages SET chat_jid = ? WHERE session_id = ? AND chat_jid = ?',
   );
+  // Reactions and payloads of one page at a time (the API's Message details); IN lists are built per page size.
+  const reactionsSql = (n: number) =>
+    `SELECT quoted_message_id, body, from_me, sender_jid, sender_lid, timestamp FROM messages
+      WHERE session_id = ? AND chat_jid = ? AND type = 'reaction' AND quoted_message_id IN (${'?,'.repeat(n - 1)}?)
+      ORDER BY timestamp DESC, pk DESC`;
+  const rawsSql = (n: number) => `SELECT pk, raw FROM messages WHERE raw IS NOT NULL AND pk IN (${'?,'.repeat(n - 1)}?)`;
   const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
 
   /**
@@ -384,6 +400,24 @@ export function createMessagesRepository(db: Db) {
     moveChat(sessionId: string, fromJid: string, toJid: string): void {
       moveChat.run(toJid, sessionId, fromJid);
       deleteChat.run(sessionId, fromJid); // leftovers were duplicates of rows already in the target chat
+    },
+    /** Reaction rows to the given messages of one chat, newest first (one per person: ingestion keeps the last). */
+    reactionsTo(sessionId: string, chatJid: string, targetIds: readonly string[]): ReactionRow[] {
+      const out: ReactionRow[] = [];
+      for (let i = 0; i < targetIds.length; i += 500) {
+        const part = targetIds.slice(i, i + 500);
+        out.push(...(db.prepare(reactionsSql(part.length)).all(sessionId, chatJid, ...part) as ReactionRow[]));
+      }
+      return out;
+    },
+    /** Stored payloads of the given rows (pk -> raw); rows without one are absent. */
+    rawsOf(pks: readonly number[]): Map<number, string> {
+      const out = new Map<number, string>();
+      for (let i = 0; i < pks.length; i += 500) {
+        const part = pks.slice(i, i + 500);
+        for (const r of db.prepare(rawsSql(part.length)).all(...part) as { pk: number; raw: string }[]) out.set(r.pk, r.raw);
+      }
+      return out;
     },
     count(sessionId: string, chatJid: string): number {
       return (countChat.get(sessionId, chatJid) as { n: number }).n;
