@@ -93,63 +93,18 @@ export interface WagwBridge {
 
 export type SessionAction = 'start' | 'stop' | 'restart' | 'logout';
 
-/**
- * The archive's additions to Message (API.md "The archive in use"). Optional here so the UI works with a
- * gateway that does not send them yet (an older one, or a message stored before they existed).
- */
-export type MediaState = 'none' | 'queued' | 'done' | 'failed' | 'expired';
+/** The archive's additions to Message (API.md "The archive in use"), the main process's own types. */
+export type {
+  MediaState,
+  MessageContactCard as ContactInfo,
+  MessageLocation as LocationInfo,
+  MessagePoll as PollInfo,
+  MessageReaction as ReactionInfo,
+} from '@core/types.js';
+/** A message with the archive's details (location, contacts, poll, reactions, media state): Message itself. */
+export type ArchivedMessage = Message;
 
-export interface MediaDetails {
-  filename: string | null;
-  mimetype: string | null;
-  size: number | null;
-  width?: number | null;
-  height?: number | null;
-  seconds?: number | null;
-  ptt?: boolean | null;
-  animated?: boolean | null;
-  pageCount?: number | null;
-  /** The message embeds a small JPEG preview (GET .../media?variant=thumbnail). */
-  thumbnail?: boolean;
-  state?: MediaState;
-}
-
-export interface LocationInfo {
-  latitude: number;
-  longitude: number;
-  name?: string | null;
-  address?: string | null;
-  url?: string | null;
-  live?: boolean;
-}
-
-export interface ContactInfo {
-  name: string | null;
-  phones: string[];
-}
-
-export interface PollInfo {
-  name: string;
-  options: { name: string; votes: number }[];
-  selectableCount?: number | null;
-}
-
-export interface ReactionInfo {
-  emoji: string;
-  senderJid: string | null;
-  senderLid: string | null;
-  timestamp: number;
-}
-
-export type ArchivedMessage = Omit<Message, 'media'> & {
-  media: MediaDetails | null;
-  location?: LocationInfo | null;
-  contacts?: ContactInfo[] | null;
-  poll?: PollInfo | null;
-  reactions?: ReactionInfo[] | null;
-};
-
-/** GET /sessions/{session}/storage. */
+/** GET /sessions/{session}/storage (src-main/api/schemas.ts StorageSchema). */
 export interface StorageUsage {
   messages: number;
   mediaFiles: number;
@@ -157,6 +112,17 @@ export interface StorageUsage {
   databaseBytes: number;
   pending: number;
   failed: number;
-  storageCapBytes?: number | null;
-  warning?: string | null;
+  storageCapBytes: number | null;
+  /** Set once media reaches 90 % of the cap. */
+  warning: string | null;
+}
+
+export type MediaKindName = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** GET/PATCH /sessions/{session}/media-policy (src-main/api/schemas.ts MediaPolicySchema). */
+export interface MediaPolicy {
+  autoDownload: Record<MediaKindName, boolean>;
+  maxBytes: Record<MediaKindName, number>;
+  history: 'lazy' | 'auto';
+  storageCapBytes: number | null;
 }

@@ -228,7 +228,7 @@ export interface ReactionBadge {
  * reaction per sender (the newest wins, an empty emoji removes it). Reactions whose target is not loaded are
  * left out too (a badge without its message means nothing).
  */
-export function foldReactions<M extends ArchivedMessage | Message>(
+export function foldReactions<M extends Message>(
   messages: readonly M[],
 ): { messages: M[]; reactions: Map<string, ReactionInfo[]> } {
   const visible: M[] = [];
@@ -240,22 +240,15 @@ export function foldReactions<M extends ArchivedMessage | Message>(
     const before = map.get(sender);
     if (!before || before.timestamp <= reaction.timestamp) map.set(sender, reaction);
   };
-  for (const m of messages) {
-    const archived = m as ArchivedMessage;
-    for (const r of archived.reactions ?? []) add(m.id, r);
-  }
+  for (const m of messages) for (const r of m.reactions ?? []) add(m.id, r);
   for (const m of messages) {
     if (m.type !== 'reaction') {
       visible.push(m);
       continue;
     }
     if (!m.quotedMessageId) continue;
-    add(m.quotedMessageId, {
-      emoji: m.deleted ? '' : m.body,
-      senderJid: m.fromMe ? 'me' : m.senderJid,
-      senderLid: m.fromMe ? null : m.senderLid,
-      timestamp: m.timestamp,
-    });
+    // The same fields the API's `reactions` carry (app/message-details.ts), so both sources dedupe per sender.
+    add(m.quotedMessageId, { emoji: m.deleted ? '' : m.body, senderJid: m.senderJid, senderLid: m.senderLid, timestamp: m.timestamp });
   }
   const reactions = new Map<string, ReactionInfo[]>();
   for (const [target, map] of bySender) {
