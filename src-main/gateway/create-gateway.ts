@@ -4,6 +4,7 @@
  * secrets (secrets.ts), the HTTP server (http-server.ts) and the WhatsApp side (whatsapp-loader.ts).
  */
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createApi, type GatewayApi } from '../api/create-api.js';
 import { createAppServices } from '../app/index.js';
@@ -11,6 +12,7 @@ import { createApiKeyService } from '../auth/api-keys.js';
 import { createLoginCodes } from '../auth/login-codes.js';
 import { withStoredLoginCodes } from '../auth/stored-login-codes.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
+import { createFileStore } from '../media/file-store.js';
 import type { Store } from '../store/index.js';
 import type { GatewayConfig } from './config.js';
 import { openDataDir } from './data-dir.js';
@@ -57,8 +59,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const { tokens, cursors } = secrets;
       const apiKeys = createApiKeyService({ store, now });
       const realtime = createRealtimeHub({ store, logger, now });
+      const files = createFileStore(join(config.dataDir, 'media'));
       const whatsapp = createWhatsAppLoader({
         store,
+        dataDir: config.dataDir,
+        files,
         publisher: realtime,
         logger,
         now,
@@ -87,6 +92,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         apiKeys,
         cursors,
         publisher: realtime,
+        media: whatsapp.media,
       });
       const api = createApi(
         {
@@ -133,7 +139,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const r = running;
     stopping = (async () => {
       await r.sessions.stopAll();
-      (await r.whatsapp.catch(() => undefined))?.sandbox.stop();
+      const runtime = await r.whatsapp.catch(() => undefined);
+      runtime?.sandbox.stop();
+      // Running downloads stop before the store closes; their jobs stay queued for the next start.
+      await runtime?.media.stop();
       r.realtime.close();
       await closeHttpServer(r.server);
       r.store.close();

@@ -4,7 +4,9 @@
  * (lazy-client.ts), so sessions can be started before Baileys is in memory.
  */
 import type { Logger } from 'pino';
+import type { MediaPort } from '../app/index.js';
 import type { EventPublisher } from '../core/events.js';
+import type { FileStore } from '../media/file-store.js';
 import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import type { Store } from '../store/index.js';
 import type { SandboxSessionState } from '../whatsapp/sandbox/index.js';
@@ -25,6 +27,8 @@ export interface WhatsAppLoader {
   };
   /** Drops every per-session cache of the WhatsApp side (once it is loaded). */
   forgetSession(sessionId: string): void;
+  /** The media archive for the app layer: queue and payload reader once loaded. */
+  media: MediaPort;
   /**
    * Imports the WhatsApp side. `autoPairSandbox`: a sandbox session to pair as soon as its simulated
    * socket shows its first QR (`wagw serve --sandbox`), once.
@@ -41,6 +45,9 @@ export interface WhatsAppLoaderDeps {
   /** Replacement client factories (tests); the runtime is still loaded for the sandbox controls. */
   baileysFactory?: WhatsAppClientFactory | undefined;
   sandboxFactory?: WhatsAppClientFactory | undefined;
+  /** The data directory: media files live in <data-dir>/media, the sandbox media keys in sandbox-media.json. */
+  dataDir: string;
+  files: FileStore;
 }
 
 export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
@@ -62,6 +69,11 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
       pair: (id) => loaded?.sandbox.pair(id) ?? false,
       state: (id) => loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0 },
     },
+    media: {
+      files: deps.files,
+      queue: () => loaded?.media,
+      readDetails: (raw) => loaded?.readDetails(raw),
+    },
     forgetSession(id) {
       void runtime.then(
         (r) => r.forgetSession(id),
@@ -79,8 +91,11 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
         return true;
       };
       void import('./whatsapp-runtime.js')
-        .then((m) => {
+        .then(async (m) => {
+          const sandboxMedia = await m.startSandboxMedia(deps.dataDir, deps.logger);
           loaded = m.createWhatsAppRuntime({
+            files: deps.files,
+            sandboxMedia,
             store: deps.store,
             publisher: deps.publisher,
             logger: deps.logger,

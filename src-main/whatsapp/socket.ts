@@ -17,7 +17,9 @@ export type SocketLike = Pick<
   | 'presenceSubscribe'
   | 'newsletterCreate'
   | 'newsletterFollow'
->;
+> &
+  /** The phone's media re-upload (the media queue's live port, media/queue.ts); optional for test doubles. */
+  Partial<Pick<WASocket, 'updateMediaMessage'>>;
 
 export interface SocketFactoryOptions {
   sessionId: string;

@@ -5,24 +5,30 @@
  * - the session manager (src-main/gateway/session-manager.ts) with a client at the port;
  * - the app services behind real HTTP on a test gateway, read back from the durable event log;
  * - ingestion (src-main/whatsapp/ingest.ts) fed through Baileys' own event buffer;
- * - the Baileys adapter (src-main/whatsapp/baileys/adapter.ts) sending through a fake socket.
+ * - the Baileys adapter (src-main/whatsapp/baileys/adapter.ts) sending through a fake socket;
+ * - the media queue (src-main/media/queue.ts) downloading from the sandbox's loopback CDN.
  * The last test fails when an event name has no producer covered, or a producer stops publishing one.
  */
 import { makeEventBuffer, proto, type WAMessage } from '@whiskeysockets/baileys';
 import processMessage from '@whiskeysockets/baileys/lib/Utils/process-message.js';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, type GatewayEvent, type RealtimeEventName } from '../../src-main/core/events.js';
 import type { WhatsAppClient } from '../../src-main/core/whatsapp-port.js';
 import { createSessionManager } from '../../src-main/gateway/session-manager.js';
+import { createFileStore } from '../../src-main/media/file-store.js';
+import { createMediaQueue } from '../../src-main/media/queue.js';
 import { createBaileysClientFactory } from '../../src-main/whatsapp/baileys/adapter.js';
 import { createSqliteAuthState } from '../../src-main/whatsapp/baileys/auth-state.js';
 import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
+import { createSandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
 import type { SocketLike } from '../../src-main/whatsapp/socket.js';
 import { ALICE, BASE_SECONDS, DAVE, ME as ACCOUNT, textMessage } from '../fixtures/baileys/corpus.js';
 import { FakeClock } from '../helpers/clock.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { tempStore, type TempStore } from '../helpers/store.js';
+import { tempStore, tempStoreWithSession, type TempStore } from '../helpers/store.js';
+import { CHAT, storeMediaMessage } from '../media/helpers.js';
 import { recordingIngestor } from '../whatsapp/baileys/harness.js';
 import { ME, boom, fakeSocketFactory } from '../whatsapp/baileys/fake-socket.js';
 import { payloadProblems } from './event-schemas.js';
@@ -199,6 +205,29 @@ describe('event contract: every producer against the shared payload types', () =
     await client.sendText({ to: '6281111111111@s.whatsapp.net', text: 'two' }).catch(() => undefined);
     record('adapter', events);
     expect(events.map((e) => e.event)).toEqual(['message', 'message', 'message.status']);
+  });
+
+  it('media queue: media.downloaded (a real sandbox download) and media.failed (a refused re-upload)', async () => {
+    const t = tempStoreWithSession();
+    cleanups.push(() => t.cleanup());
+    const sandboxMedia = await createSandboxMedia();
+    cleanups.push(() => sandboxMedia.close());
+    const events: GatewayEvent[] = [];
+    const refusing = { reupload: () => Promise.reject(Object.assign(new Error('gone'), { output: { statusCode: 404 } })) };
+    const queue = createMediaQueue({
+      store: t.store,
+      files: createFileStore(join(t.dir, 'media')),
+      events: { publish: (e) => events.push(e) },
+      live: () => refusing,
+    });
+    cleanups.push(() => queue.stop());
+    await queue.start();
+    storeMediaMessage(t.store, t.session.id, sandboxMedia.contentFor('image', 0), 'CONTRACT_OK');
+    storeMediaMessage(t.store, t.session.id, sandboxMedia.expiringContent(), 'CONTRACT_GONE');
+    expect(await queue.resolve(t.session.id, CHAT, 'CONTRACT_OK', { waitMs: 10_000 })).toMatchObject({ status: 'ready' });
+    expect(await queue.resolve(t.session.id, CHAT, 'CONTRACT_GONE', { waitMs: 10_000 })).toMatchObject({ status: 'expired' });
+    record('media queue', events);
+    expect(events.map((e) => e.event).sort()).toEqual(['media.downloaded', 'media.failed']);
   });
 
   it('every payload matches its event schema, and every event name is covered by each of its producers', () => {

@@ -3,7 +3,11 @@
  * forgetSession reaches the ingestor, the real sockets' caches and the sandbox, and the gateway calls it
  * for both a delete and a logout.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
+import { createFileStore } from '../../src-main/media/file-store.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWhatsAppRuntime } from '../../src-main/gateway/whatsapp-runtime.js';
 import { sessionSocketCaches } from '../../src-main/whatsapp/baileys/real-socket.js';
@@ -19,11 +23,12 @@ describe('WhatsAppRuntime.forgetSession', () => {
   let t: TempStore;
   afterEach(() => t?.cleanup());
 
-  it('drops the ingestor state, the real socket caches and the sandbox session of that session only', () => {
+  it('drops the ingestor state, the real socket caches and the sandbox session of that session only', async () => {
     t = tempStoreWithSession();
+    const mediaDir = mkdtempSync(join(tmpdir(), 'wagw-forget-media-'));
     const ingestor = createIngestor({ store: t.store, publisher: noPublisher, logger });
     const forgetIngested = vi.spyOn(ingestor, 'forget');
-    const runtime = createWhatsAppRuntime({ store: t.store, publisher: noPublisher, logger, now: Date.now, sandbox: null, ingestor });
+    const runtime = createWhatsAppRuntime({ store: t.store, publisher: noPublisher, logger, now: Date.now, sandbox: null, ingestor, files: createFileStore(mediaDir) });
     const forgetSandbox = vi.spyOn(runtime.sandbox, 'forget');
     const caches = sessionSocketCaches('ses_forget');
     const otherCaches = sessionSocketCaches('ses_keep');
@@ -36,6 +41,8 @@ describe('WhatsAppRuntime.forgetSession', () => {
     expect(sessionSocketCaches('ses_forget')).not.toBe(caches);
     expect(sessionSocketCaches('ses_keep')).toBe(otherCaches);
     runtime.sandbox.stop();
+    await runtime.media.stop();
+    rmSync(mediaDir, { recursive: true, force: true });
   });
 });
 

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { messageStatusPayload } from '../../core/event-payloads.js';
 import type { EventPayloads, GatewayEvent, RealtimeEventName } from '../../core/events.js';
+import type { MessageRecord } from '../../core/types.js';
 import type { Store } from '../../store/index.js';
 import type { SessionState } from './identity.js';
 
@@ -39,8 +40,19 @@ export interface ChatTouch {
   nameHint: string | null;
 }
 
+/** A media message stored by a batch, for the media queue once the batch is committed (media/queue.ts). */
+export interface StoredMedia {
+  chatJid: string;
+  waMessageId: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  size: number | null;
+  history: boolean;
+}
+
 export interface Batch {
   s: SessionState;
+  /** Media messages stored by this batch (filled by ingest/messages.ts, handed on after the commit). */
+  media?: StoredMedia[];
   chats: Map<string, ChatTouch>;
   channels: Map<string, number>;
   events: GatewayEvent[];
@@ -93,4 +105,18 @@ export function emitStatus(b: Batch, pk: number): void {
   const { store } = b.s.env;
   const row = store.messages.get(pk);
   if (row) emit(b, 'message.status', messageStatusPayload(row));
+}
+
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+
+/** Notes a stored message with media for the media queue (nothing for other types). */
+export function noteMedia(b: Batch, rec: MessageRecord, history: boolean): void {
+  if (!rec.media || rec.placeholder || !MEDIA_TYPES.has(rec.type)) return;
+  (b.media ??= []).push({
+    chatJid: rec.chatJid,
+    waMessageId: rec.waMessageId,
+    kind: rec.type as StoredMedia['kind'],
+    size: rec.media.size,
+    history,
+  });
 }

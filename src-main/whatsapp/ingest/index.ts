@@ -24,13 +24,13 @@ import type { Ingestor } from '../ingest-port.js';
 import { meIdentity } from '../../core/jid.js';
 import { readRawContent } from '../raw-message.js';
 import type { SocketLike } from '../socket.js';
-import { each, emptyStats, guard, MAX_WARNINGS_PER_BATCH, type Batch, type IngestEnv, type IngestStats } from './batch.js';
+import { each, emptyStats, guard, MAX_WARNINGS_PER_BATCH, type Batch, type IngestEnv, type IngestStats, type StoredMedia } from './batch.js';
 import { channelSeen, channelSettings, deleteChats, groupsUpdate, groupsUpsert, upsertChat } from './chats.js';
 import { applyHistoryChunk, historyStatus, type HistoryChunk } from './history.js';
 import { createSessionState, learnMapping, upsertContact, type SessionState } from './identity.js';
 import { deleteMessages, reactions, updateMessages, updateReceipts, upsertMessages } from './messages.js';
 
-export type { IngestStats } from './batch.js';
+export type { IngestStats, StoredMedia } from './batch.js';
 export type { HistoryChunk } from './history.js';
 export { recordToMessage } from './messages.js';
 
@@ -40,6 +40,8 @@ export interface IngestorDeps {
   logger: Logger;
   /** Clock for createdAt (epoch ms); injectable for tests. */
   now?: () => number;
+  /** Media messages of a committed batch (live and history): the media queue's onMessagesStored. */
+  onMediaStored?: (sessionId: string, items: readonly StoredMedia[]) => void;
 }
 
 export type EventBatch = Partial<BaileysEventMap>;
@@ -165,6 +167,13 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       logger.warn({ sessionId }, 'ingest: session has no organization; realtime events dropped');
     }
     publishAll(b.events);
+    if (b.media?.length && deps.onMediaStored) {
+      try {
+        deps.onMediaStored(sessionId, b.media);
+      } catch (err) {
+        logger.warn({ sessionId, err }, 'ingest: media downloads could not be queued');
+      }
+    }
     return stats;
   }
 

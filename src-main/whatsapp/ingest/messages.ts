@@ -8,7 +8,7 @@ import { ackStatus, type Message, type MessageRecord } from '../../core/types.js
 import { rowToMessage, type MessageSummary } from '../../store/repositories/messages.js';
 import { canonicalChatJid, canonicalJid, chatKind, isLidJid, normalizeJid } from '../../core/jid.js';
 import { editedBody, errorText, mapMessage, protocolAction, reactionRemoval, receiptLevel, statusOf, stubTypeOf, toNum, type ProtocolAction } from '../mapper.js';
-import { each, emit, emitStatus, guard, warn, type Batch } from './batch.js';
+import { each, emit, emitStatus, guard, noteMedia, warn, type Batch } from './batch.js';
 import { flushTouches, touch } from './chats.js';
 import { harvestKey, resolveLid, resolvePn, type SessionState } from './identity.js';
 
@@ -72,6 +72,7 @@ export function applyToExisting(b: Batch, row: MessageSummary, rec: MessageRecor
       return;
     }
     store.messages.replacePlaceholder(row.pk, sid, rec);
+    noteMedia(b, { ...rec, chatJid: row.chat_jid }, !live);
     if (rec.edited) store.messages.setEdited(row.pk, rec.body);
     if (rec.deleted) store.messages.setDeleted(row.pk);
     b.stats.replaced++;
@@ -116,6 +117,7 @@ export function storeLive(b: Batch, rec: MessageRecord): void {
     return;
   }
   b.stats.inserted++;
+  noteMedia(b, rec, false);
   touch(b, rec, countsUnread(rec));
   // A placeholder is not news yet: the 'message' event goes out when its content arrives.
   if (!rec.placeholder) emit(b, 'message', recordToMessage(sid, rec, createdAt));
@@ -126,6 +128,7 @@ export function storeHistory(b: Batch, rec: MessageRecord): void {
   const sid = b.s.id;
   if (store.messages.insertFast(sid, rec, b.createdAt)) {
     b.stats.inserted++;
+    noteMedia(b, rec, true);
     touch(b, rec, false);
     return;
   }

@@ -45,6 +45,7 @@ import {
   type ChatKind,
   type Composer,
   type RecentMessage,
+  type SandboxMediaSource,
 } from './compose.js';
 import { Prng } from './prng.js';
 
@@ -153,6 +154,8 @@ export interface SandboxAccount {
   contactLidPnMappings: LIDMapping[];
   /** Mappings only a later live event reveals. */
   liveLidPnMappings: LIDMapping[];
+  /** The real media the messages carry, also used by the live stream (null: fake media fields). */
+  media?: SandboxMediaSource | null;
 }
 
 export interface GenerateAccountOptions {
@@ -162,6 +165,8 @@ export interface GenerateAccountOptions {
   mePhone?: string;
   /** Our LID digits (without @lid / device) when known from the creds. */
   meLidUser?: string;
+  /** Real media for media messages (compose.ts withRealMedia). */
+  media?: SandboxMediaSource | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -435,7 +440,7 @@ export function generateSandboxAccount(seed: number, options: GenerateAccountOpt
   const people = makePeople(root.fork('people'), PERSON_COUNT);
   const chats = makeChats(root.fork('chats'), people, startSec, endSec);
   const channels = makeChannels(root.fork('channels'), startSec);
-  const composer: Composer = { rng: root.fork('messages'), me, usedIds: new Set() };
+  const composer: Composer = { rng: root.fork('messages'), me, usedIds: new Set(), media: options.media ?? null };
 
   const plain: proto.IWebMessageInfo[] = [];
   for (const chat of chats) {
@@ -484,6 +489,7 @@ export function generateSandboxAccount(seed: number, options: GenerateAccountOpt
     savedContacts,
     historyLidPnMappings,
     contactLidPnMappings,
+    media: options.media ?? null,
     liveLidPnMappings,
   };
 }

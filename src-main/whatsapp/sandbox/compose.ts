@@ -27,6 +27,7 @@ import {
   type Language,
 } from './corpus.js';
 import type { SandboxChat, SandboxMe, SandboxPerson } from './account.js';
+import type { SandboxMedia, SandboxMediaKind } from './media-assets.js';
 import type { Prng } from './prng.js';
 
 /** Seven days, the common disappearing-messages timer. */
@@ -49,6 +50,40 @@ export interface Composer {
   rng: Prng;
   me: SandboxMe;
   usedIds: Set<string>;
+  /**
+   * Real encrypted media on the sandbox's loopback CDN (media-assets.ts). Without it media messages carry
+   * fake fields that cannot be downloaded (the generator alone: benchmarks, corpus tests).
+   */
+  media?: SandboxMediaSource | null | undefined;
+  /** The one message whose media is expired on the CDN has been composed (history only). */
+  expiringDone?: boolean;
+}
+
+export type SandboxMediaSource = Pick<SandboxMedia, 'contentFor' | 'expiringContent'>;
+
+/** The caption of the photo that expired on the CDN (tests and the UI find it by this text). */
+export const EXPIRED_PHOTO_CAPTION = 'Old photo: WhatsApp has to ask the phone for it again';
+
+/**
+ * The content a media composer made, with the real media of the same kind when the sandbox has it: the
+ * fake fields are still drawn from the generator first, so a corpus is the same with or without media.
+ */
+function withRealMedia(k: KindInput, content: proto.IMessage, kind: SandboxMediaKind, keep: string[]): proto.IMessage {
+  const media = k.composer.media;
+  if (!media) return content;
+  const inner = content.documentWithCaptionMessage?.message ?? content;
+  const field = Object.keys(inner).find((f) => f.endsWith('Message'));
+  const fake = field ? ((inner as Record<string, Record<string, unknown>>)[field] ?? {}) : {};
+  const extra = Object.fromEntries(keep.filter((f) => fake[f] !== undefined && fake[f] !== null).map((f) => [f, fake[f]]));
+  let real: proto.IMessage;
+  if (kind === 'image' && k.mode === 'history' && !k.composer.expiringDone) {
+    k.composer.expiringDone = true;
+    real = media.expiringContent({ caption: EXPIRED_PHOTO_CAPTION });
+  } else {
+    // The asset is picked by the drawn fake length: no extra draw, so the generator's sequence is unchanged.
+    real = media.contentFor(kind, Number(fake.fileLength ?? 0), extra);
+  }
+  return content.documentWithCaptionMessage ? { documentWithCaptionMessage: { message: real } } : real;
 }
 
 export function newMessageId(composer: Composer, fromMe: boolean): string {
@@ -282,7 +317,7 @@ const composeImage: KindComposer = (k) => {
       ...mediaFields(rng, '7118-24', 40_000, 900_000, timestampSec),
     },
   };
-  return { content };
+  return { content: withRealMedia(k, content, 'image', ['caption']) };
 };
 
 const composeVideo: KindComposer = (k) => {
@@ -297,7 +332,7 @@ const composeVideo: KindComposer = (k) => {
       ...mediaFields(rng, '7161-24', 500_000, 25_000_000, timestampSec),
     },
   };
-  return { content };
+  return { content: withRealMedia(k, content, 'video', ['caption']) };
 };
 
 const composeAudio: KindComposer = (k) => {
@@ -312,7 +347,7 @@ const composeAudio: KindComposer = (k) => {
       ...mediaFields(rng, '7114-24', 4_000, 2_000_000, timestampSec),
     },
   };
-  return { content, isVoiceNote };
+  return { content: withRealMedia(k, content, 'audio', ['ptt']), isVoiceNote };
 };
 
 const composeDocument: KindComposer = (k) => {
@@ -332,7 +367,7 @@ const composeDocument: KindComposer = (k) => {
   } else {
     content = { documentMessage };
   }
-  return { content };
+  return { content: withRealMedia(k, content, 'document', ['caption']) };
 };
 
 const composeSticker: KindComposer = (k) => {
@@ -346,7 +381,7 @@ const composeSticker: KindComposer = (k) => {
       ...mediaFields(rng, '15575-24', 8_000, 120_000, timestampSec),
     },
   };
-  return { content };
+  return { content: withRealMedia(k, content, 'sticker', []) };
 };
 
 const composeLocation: KindComposer = (k) => {

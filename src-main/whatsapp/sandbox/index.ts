@@ -20,6 +20,7 @@
  * pairs it right after the QR event, as if the phone scanned it at once. Nothing polls.
  */
 import type { AuthenticationCreds } from '@whiskeysockets/baileys';
+import type { SandboxMedia } from './media-assets.js';
 import type { Logger } from 'pino';
 import type { SocketFactory } from '../socket.js';
 import { generateSandboxAccount, type SandboxAccount } from './account.js';
@@ -52,6 +53,12 @@ export interface CreateSandboxOptions {
   historyComplete?: (sessionId: string) => boolean;
   /** Optional: asked when a session's socket shows its first QR; true pairs the session right away. */
   autoPair?: (sessionId: string) => boolean;
+  /**
+   * Real encrypted media on a loopback CDN (createSandboxMedia in media-assets.ts, made by the gateway with
+   * stateFile <data-dir>/sandbox-media.json): media messages carry it and the socket's updateMediaMessage
+   * re-uploads through it. Closed by stop(). Without it media messages carry fake, undownloadable fields.
+   */
+  media?: SandboxMedia | null;
 }
 
 export interface SandboxSessionState {
@@ -118,6 +125,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     if (!account) {
       account = generateSandboxAccount(seed, {
         endAt,
+        media: opts.media ?? null,
         ...(mePhone && /^[0-9]+$/.test(mePhone) ? { mePhone } : {}),
         ...(meLidUser && /^[0-9]+$/.test(meLidUser) ? { meLidUser } : {}),
       });
@@ -148,6 +156,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     accountFor,
     liveFor,
     historyComplete: opts.historyComplete,
+    reupload: opts.media ? (msg) => opts.media!.reupload(msg) : undefined,
   };
 
   function runtime(sessionId: string): SandboxSessionRuntime {
@@ -238,6 +247,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     stop() {
       stopped = true;
       for (const session of sessions.values()) session.socket?.kill();
+      void opts.media?.close().catch(() => undefined);
     },
   };
 }

@@ -77,7 +77,7 @@ export class LiveStream {
     this.replyRng = this.rng.fork('reply');
     const usedIds = new Set<string>();
     for (const message of account.messages) usedIds.add(message.key.id!);
-    this.composer = { rng: this.rng.fork('compose'), me: account.me, usedIds };
+    this.composer = { rng: this.rng.fork('compose'), me: account.me, usedIds, media: account.media ?? null };
     this.pendingMappings = [...account.liveLidPnMappings];
     const byChat = new Map<string, WAMessage[]>();
     for (const message of account.messages) {

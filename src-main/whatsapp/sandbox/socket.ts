@@ -129,6 +129,8 @@ export interface SandboxEnvironment {
   liveFor(session: SandboxSessionRuntime, account: SandboxAccount): LiveStream;
   /** Optional: the gateway's own knowledge that this session's history sync is complete. */
   historyComplete?: ((sessionId: string) => boolean) | undefined;
+  /** The phone's answer to a media re-upload request (media-assets.ts reupload); absent: 404. */
+  reupload?: ((msg: WAMessage) => Promise<WAMessage>) | undefined;
 }
 
 /** What Baileys throws and puts in lastDisconnect.error: an Error with Boom's output.statusCode. */
@@ -213,7 +215,15 @@ export class SimulatedSocket {
       presenceSubscribe: (jid) => this.presenceSubscribe(jid),
       newsletterCreate: (name, description) => this.newsletterCreate(name, description),
       newsletterFollow: (jid) => this.newsletterFollow(jid),
+      updateMediaMessage: (msg) => this.updateMediaMessage(msg),
     };
+  }
+
+  /** Like Baileys: only an open connection can ask the phone; the phone answers through the sandbox media. */
+  private async updateMediaMessage(msg: WAMessage): Promise<WAMessage> {
+    if (this.closed) throw new SandboxBoom('Connection Closed', 428);
+    if (!this.env.reupload) throw new SandboxBoom('media not on the phone', 404);
+    return this.env.reupload(msg);
   }
 
   // ---- timers ----------------------------------------------------------------------------------------------
