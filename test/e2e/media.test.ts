@@ -1,8 +1,8 @@
 /**
  * The media archive in the UI (issue 9), in real Chromium against a real gateway with the sandbox account:
- * reactions as badges under their message, links clickable, and — with the media API and the sandbox's real
- * encrypted media (branch h-mediaapi) — photo thumbnails and the full image in the viewer, a voice note that
- * plays, a document that downloads with its file name, and the storage usage on the session card.
+ * reactions as badges under their message, links clickable, photo thumbnails and the full image in the viewer
+ * (the sandbox's real encrypted media, downloaded from its loopback CDN), a voice note that plays, a document
+ * that downloads with its file name, and the storage usage on the session card.
  */
 import { join } from 'node:path';
 import pino from 'pino';
@@ -17,11 +17,6 @@ const skip = announceSkip('media archive in the UI (media.test.ts)');
 /** How long the UI gets to react to an event or a download (the machine running the tests is shared). */
 const REACT_MS = 20_000;
 
-/**
- * The media routes (GET .../media, ?variant=thumbnail, /storage) and the sandbox's downloadable media come
- * with branch h-mediaapi. Until that is merged the tests that need them are skipped, and say so.
- */
-const MEDIA_API_MERGED = false;
 
 describe.skipIf(skip)('media archive in Chromium', () => {
   const suite = useE2eSuite({ ratePerMinute: 0 });
@@ -106,7 +101,7 @@ describe.skipIf(skip)('media archive in Chromium', () => {
     expect(await bubble.locator('.body').textContent()).toContain('not javascript:alert(1)');
   }, E2E_TEST_TIMEOUT);
 
-  describe.skipIf(!MEDIA_API_MERGED)('with the media API (branch h-mediaapi)', () => {
+  describe('with the sandbox real encrypted media, downloaded through the media API', () => {
     it('a photo thumbnail shows at once and a click opens the full image; arrows and Esc work', async () => {
       const { page } = suite.browser;
       await openInbox(page, suite.gw);
@@ -168,7 +163,11 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       const card = page.locator(byTestIdAttr('session-card', 'data-session-id', suite.gw.sessionId));
       const storage = card.getByTestId('session-storage');
       await storage.waitFor({ timeout: REACT_MS });
-      expect(await storage.textContent()).toMatch(/\d+(\.\d)? (B|KB|MB|GB) · \d+ files, \d+ messages/);
+      const usage = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/storage`);
+      expect(usage.status).toBe(200);
+      const text = (await storage.textContent())!.replace(/\s+/g, ' ');
+      expect(text).toContain(`${usage.body.messages} messages`);
+      expect(text).toMatch(/\d+(\.\d)? (B|KB|MB|GB)( of \d+(\.\d)? (B|KB|MB|GB))? media in \d+ files/);
     }, E2E_TEST_TIMEOUT);
   });
 });
