@@ -169,6 +169,42 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       expect(text).toContain(`${usage.body.messages} messages`);
       expect(text).toMatch(/\d+(\.\d)? (B|KB|MB|GB)( of \d+(\.\d)? (B|KB|MB|GB))? media in \d+ files/);
     }, E2E_TEST_TIMEOUT);
+
+    it('the media policy on the session card changes what the gateway downloads, and the cap warns clearly', async () => {
+      const { page } = suite.browser;
+      const { sessionId } = suite.gw;
+      await openInbox(page, suite.gw);
+      await page.getByTestId('nav-sessions').click();
+      const card = page.locator(byTestIdAttr('session-card', 'data-session-id', sessionId));
+      const panel = card.getByTestId('media-policy');
+      await panel.locator('summary').click();
+      const video = panel.locator('[data-testid="media-policy-kind"][data-kind="video"]');
+      await video.getByTestId('media-policy-auto').waitFor();
+      expect(await video.getByTestId('media-policy-auto').isChecked()).toBe(true);
+
+      await video.getByTestId('media-policy-auto').click();
+      await expect.poll(async () => (await suite.gw.api('GET', `/sessions/${sessionId}/media-policy`)).body.autoDownload.video).toBe(false);
+      await video.getByTestId('media-policy-max').fill('3');
+      await video.getByTestId('media-policy-max').dispatchEvent('change');
+      await expect.poll(async () => (await suite.gw.api('GET', `/sessions/${sessionId}/media-policy`)).body.maxBytes.video).toBe(3 * 1024 * 1024);
+
+      // A cap below what is stored already: the card and the panel say so.
+      const { mediaBytes } = (await suite.gw.api('GET', `/sessions/${sessionId}/storage`)).body as { mediaBytes: number };
+      expect(mediaBytes).toBeGreaterThan(0);
+      const cap = panel.getByTestId('media-policy-cap');
+      await cap.fill(((mediaBytes * 0.95) / 1024 ** 3).toFixed(9));
+      await cap.dispatchEvent('change');
+      await card.getByTestId('session-storage-warning').waitFor({ timeout: REACT_MS });
+      await panel.getByTestId('media-policy-warning').waitFor();
+      expect(await panel.getByTestId('media-policy-cap-note').textContent()).toContain('nothing more downloads on receipt');
+      await page.screenshot({ path: join(screenshotDir(), 'media-policy.png') });
+
+      // Emptied: no cap any more, and the warning goes.
+      await cap.fill('');
+      await cap.dispatchEvent('change');
+      await expect.poll(async () => (await suite.gw.api('GET', `/sessions/${sessionId}/media-policy`)).body.storageCapBytes).toBeNull();
+      await expect.poll(() => card.getByTestId('session-storage-warning').count(), { timeout: REACT_MS }).toBe(0);
+    }, E2E_TEST_TIMEOUT);
   });
 });
 

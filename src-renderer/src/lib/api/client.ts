@@ -10,6 +10,7 @@ import type {
   Channel,
   Chat,
   CreatedApiKey,
+  MediaPolicy,
   Message,
   Page,
   PairingCodeGrant,
@@ -35,6 +36,13 @@ export interface ApiClientOptions {
    */
   onUnauthorized?: () => Promise<string | null>;
   fetchImpl?: typeof fetch;
+}
+
+export interface MediaPolicyPatch {
+  autoDownload?: Partial<MediaPolicy['autoDownload']>;
+  maxBytes?: Partial<MediaPolicy['maxBytes']>;
+  history?: MediaPolicy['history'];
+  storageCapBytes?: number | null;
 }
 
 export interface PageQuery {
@@ -185,6 +193,13 @@ export class ApiClient {
   }
   getStorage(sessionId: string): Promise<StorageUsage> {
     return this.request('GET', `/sessions/${seg(sessionId)}/storage`);
+  }
+  getMediaPolicy(sessionId: string): Promise<MediaPolicy> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/media-policy`);
+  }
+  /** A partial policy: only the fields given change; `storageCapBytes: null` removes the cap. */
+  updateMediaPolicy(sessionId: string, patch: MediaPolicyPatch): Promise<MediaPolicy> {
+    return this.request('PATCH', `/sessions/${seg(sessionId)}/media-policy`, { body: patch });
   }
 
   // ---- API keys (ours) ----
