@@ -127,6 +127,40 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       await expect.poll(() => page.getByTestId('media-viewer').count()).toBe(0);
     }, E2E_TEST_TIMEOUT);
 
+    it('a failed download says so with a Retry that queues it again; the full image follows when it arrives', async () => {
+      const { page } = suite.browser;
+      const { gw } = suite;
+      await openInbox(page, gw);
+      const photo = await findMessage(gw, (m) => m.type === 'image' && m.media?.thumbnail === true && m.media.state !== 'done');
+      await openChat(page, photo.chatJid);
+      const bubble = await reveal(page, photo.id);
+      await bubble.getByTestId('media-thumbnail').waitFor({ timeout: REACT_MS });
+      expect(await bubble.getByTestId('media-image').getAttribute('data-loaded')).toBe('thumbnail');
+      // The box is reserved from the message's width/height: the full image must not change the row's height
+      // (the virtual list measures rows; a growing row would make the view jump).
+      const heightWithThumbnail = (await bubble.boundingBox())!.height;
+
+      // The queue's verdict for this file, through the running gateway's publisher (as the queue sends it).
+      const organizationId = gw.running.store.sessions.get(gw.sessionId)!.organization_id;
+      gw.running.realtime.publish({
+        event: 'media.failed',
+        sessionId: gw.sessionId,
+        organizationId,
+        payload: { chatJid: photo.chatJid, waMessageId: photo.id, kind: 'image', state: 'failed', error: 'cdn said 500', attempts: 5 },
+      });
+      const state = bubble.getByTestId('media-state');
+      await expect.poll(() => state.getAttribute('data-state'), { timeout: REACT_MS }).toBe('failed');
+      expect(await state.getAttribute('title')).toBe('cdn said 500');
+
+      // Retry: POST .../media:download for real; the real queue downloads it and says media.downloaded.
+      await bubble.getByTestId('media-retry').click();
+      await expect.poll(() => bubble.getByTestId('media-image').getAttribute('data-loaded'), { timeout: REACT_MS }).toBe('full');
+      expect(await bubble.getByTestId('media-state').count()).toBe(0);
+      const full = bubble.getByTestId('media-full');
+      expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+      expect((await bubble.boundingBox())!.height).toBe(heightWithThumbnail);
+    }, E2E_TEST_TIMEOUT);
+
     it('a voice note plays (its time advances) and its speed goes 1x, 1.5x, 2x', async () => {
       const { page } = suite.browser;
       await openInbox(page, suite.gw);
