@@ -68,6 +68,11 @@ mkdirSync(join(outDir, 'migrations'));
 for (const f of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) cpSync(join(migrations, f), join(outDir, 'migrations', f));
 log('migrations copied');
 
+// The sandbox's sample media: media-assets.ts (in the WhatsApp chunk, dist/server/chunks) finds it at ../resources.
+const sandboxMedia = join(root, 'resources', 'sandbox-media');
+cpSync(sandboxMedia, join(outDir, 'resources', 'sandbox-media'), { recursive: true, filter: (src) => !src.endsWith('.mjs') });
+log('sandbox media copied');
+
 if (withUi) {
   const config = join(root, 'src-renderer', 'vite.config.ts');
   if (existsSync(config)) {

@@ -13,7 +13,7 @@ export function registerRealtimeRoutes(api: ApiRegistry, deps: ApiDeps, wsBase: 
     description:
       'Single-use, short-lived. Open `url` as a WebSocket; add `&after=<event id>` to resume after a drop. One JSON ' +
       'frame per event: `{schema:"v1", id:"evt_<ULID>", event, session, organization, timestamp, payload}`; events ' +
-      '`auth.qr`, `session.status`, `message`, `message.status`, `chat.deleted`, `sync.progress`, only of the ' +
+      '`auth.qr`, `session.status`, `message`, `message.status`, `chat.deleted`, `sync.progress`, `media.downloaded`, `media.failed`, only of the ' +
       'caller\'s organization.',
     tag: 'Realtime',
     access: 'any',

@@ -264,8 +264,7 @@ export function createMessagesRepository(db: Db) {
   // Reactions and payloads of one page at a time (the API's Message details); IN lists are built per page size.
   const reactionsSql = (n: number) =>
     `SELECT quoted_message_id, body, from_me, sender_jid, sender_lid, timestamp FROM messages
-      WHERE session_id = ? AND chat_jid = ? AND type = 'reaction' AND quoted_message_id IN (${'?,'.repeat(n - 1)}?)
-      ORDER BY timestamp DESC, pk DESC`;
+      WHERE session_id = ? AND chat_jid = ? AND type = 'reaction' AND quoted_message_id IN (${'?,'.repeat(n - 1)}?)`;
   const rawsSql = (n: number) => `SELECT pk, raw FROM messages WHERE raw IS NOT NULL AND pk IN (${'?,'.repeat(n - 1)}?)`;
   const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
 
@@ -401,14 +400,18 @@ export function createMessagesRepository(db: Db) {
       moveChat.run(toJid, sessionId, fromJid);
       deleteChat.run(sessionId, fromJid); // leftovers were duplicates of rows already in the target chat
     },
-    /** Reaction rows to the given messages of one chat, newest first (one per person: ingestion keeps the last). */
+    /**
+     * Reaction rows to the given messages of one chat, newest first (one per person: ingestion keeps the last).
+     * Sorted here, not in SQL: an ORDER BY timestamp would make SQLite walk the chat's page index instead of
+     * messages_reactions (migration 006).
+     */
     reactionsTo(sessionId: string, chatJid: string, targetIds: readonly string[]): ReactionRow[] {
       const out: ReactionRow[] = [];
       for (let i = 0; i < targetIds.length; i += 500) {
         const part = targetIds.slice(i, i + 500);
         out.push(...(db.prepare(reactionsSql(part.length)).all(sessionId, chatJid, ...part) as ReactionRow[]));
       }
-      return out;
+      return out.sort((a, b) => b.timestamp - a.timestamp);
     },
     /** Stored payloads of the given rows (pk -> raw); rows without one are absent. */
     rawsOf(pks: readonly number[]): Map<number, string> {
