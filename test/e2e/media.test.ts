@@ -161,6 +161,30 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       expect((await bubble.boundingBox())!.height).toBe(heightWithThumbnail);
     }, E2E_TEST_TIMEOUT);
 
+    it('locations, contact cards and polls are drawn from their details, with a safe map link', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      const located = await findMessage(suite.gw, (m) => !!m.location);
+      await openChat(page, located.chatJid);
+      let bubble = await reveal(page, located.id);
+      const map = bubble.getByTestId('location-map');
+      const href = await map.getAttribute('href');
+      expect(href).toMatch(/^https:\/\/www\.openstreetmap\.org\/\?mlat=-?\d+\.\d{6}&mlon=-?\d+\.\d{6}#map=16\//);
+      expect(href).toContain(located.location!.latitude.toFixed(6));
+      if (located.location!.name) expect(await bubble.getByTestId('location-name').textContent()).toBe(located.location!.name);
+
+      const card = await findMessage(suite.gw, (m) => !!m.contacts?.length && m.contacts.some((c) => c.phones.length > 0));
+      await openChat(page, card.chatJid);
+      bubble = await reveal(page, card.id);
+      const phones = await bubble.getByTestId('contact-phone').allTextContents();
+      expect(phones).toEqual(card.contacts!.flatMap((c) => c.phones));
+
+      const poll = await findMessage(suite.gw, (m) => !!m.poll);
+      await openChat(page, poll.chatJid);
+      bubble = await reveal(page, poll.id);
+      expect(await bubble.getByTestId('poll-votes').allTextContents()).toEqual(poll.poll!.options.map((o) => String(o.votes)));
+    }, E2E_TEST_TIMEOUT);
+
     it('a voice note plays (its time advances) and its speed goes 1x, 1.5x, 2x', async () => {
       const { page } = suite.browser;
       await openInbox(page, suite.gw);
@@ -247,13 +271,16 @@ interface ApiMessage {
   chatJid: string;
   type: string;
   media: { filename: string | null; thumbnail?: boolean; ptt?: boolean; state?: string } | null;
+  location?: { latitude: number; longitude: number; name: string | null };
+  contacts?: { name: string | null; phones: string[] }[];
+  poll?: { name: string; options: { name: string; votes: number }[] };
 }
 
 /** The newest stored message (within each chat's newest page) matching `accept`, through the API. */
 async function findMessage(gw: E2eGateway, accept: (m: ApiMessage) => boolean): Promise<ApiMessage> {
   const chats = await gw.api('GET', `/sessions/${gw.sessionId}/chats?limit=100`);
   for (const chat of chats.body.data as { jid: string }[]) {
-    const page = await gw.api('GET', `/sessions/${gw.sessionId}/chats/${encodeURIComponent(chat.jid)}/messages?limit=30`);
+    const page = await gw.api('GET', `/sessions/${gw.sessionId}/chats/${encodeURIComponent(chat.jid)}/messages?limit=60`);
     const found = (page.body.data as ApiMessage[]).find(accept);
     if (found) return found;
   }
