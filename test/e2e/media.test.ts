@@ -287,10 +287,16 @@ async function findMessage(gw: E2eGateway, accept: (m: ApiMessage) => boolean): 
   throw new Error('the sandbox history has no such message in the newest pages of its chats');
 }
 
-/** Scrolls the open conversation up until the bubble of message `id` is rendered, and returns it. */
+/** Scrolls the open conversation from its newest message up until the bubble of message `id` is rendered. */
 async function reveal(page: Page, id: string) {
   const bubble = page.locator(byTestIdAttr('message-bubble', 'data-message-id', id));
   const list = page.getByTestId('message-list');
+  // From the newest message up (a previous reveal in the same chat may have left the view above the target).
+  if ((await bubble.count()) === 0) {
+    const jump = page.getByTestId('jump-to-latest');
+    if ((await jump.count()) > 0) await jump.click();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  }
   for (let i = 0; i < 60 && (await bubble.count()) === 0; i++) {
     await list.evaluate((el) => el.scrollBy(0, -el.clientHeight * 0.8));
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
