@@ -185,6 +185,17 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       expect(await bubble.getByTestId('poll-votes').allTextContents()).toEqual(poll.poll!.options.map((o) => String(o.votes)));
     }, E2E_TEST_TIMEOUT);
 
+    it('a sticker is drawn from its file', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      const sticker = await findMessage(suite.gw, (m) => m.type === 'sticker');
+      await openChat(page, sticker.chatJid);
+      const bubble = await reveal(page, sticker.id);
+      const img = bubble.getByTestId('sticker-image');
+      await img.waitFor({ timeout: REACT_MS });
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth), { timeout: REACT_MS }).toBeGreaterThan(0);
+    }, E2E_TEST_TIMEOUT);
+
     it('a voice note plays (its time advances) and its speed goes 1x, 1.5x, 2x', async () => {
       const { page } = suite.browser;
       await openInbox(page, suite.gw);
