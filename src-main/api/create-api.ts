@@ -55,14 +55,19 @@ export interface GatewayApi {
   openapi(): JsonSchema;
 }
 
-/** The UI's CSP: scripts and styles only from us, connections only to us (HTTP and the realtime socket). */
+/**
+ * The UI's CSP: scripts and styles only from us, connections only to us (HTTP and the realtime socket).
+ * Media bytes are fetched with the bearer token and shown through blob: URLs (an <img> cannot send the
+ * Authorization header), hence blob: for images and media.
+ */
 export function uiContentSecurityPolicy(origin: string): string {
   const ws = origin.replace(/^http/, 'ws');
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
     "font-src 'self'",
     `connect-src 'self' ${origin} ${ws}`,
     "object-src 'none'",

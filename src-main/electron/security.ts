@@ -150,7 +150,8 @@ export function isSafeExternalUrl(raw: unknown): boolean {
 
 /**
  * The Content-Security-Policy of every response shown in the window. Scripts and styles only from the
- * gateway's own files (no inline, no eval), images also as data: URLs (QR codes), network only to the
+ * gateway's own files (no inline, no eval), images also as data: URLs (QR codes) and images, audio and video
+ * as blob: URLs (media fetched with the token, src-renderer/src/lib/state/media.svelte.ts), network only to the
  * gateway itself over HTTP and its realtime WebSocket, nothing framed, no plugins, no forms, no <base>.
  */
 export function buildCsp(gatewayUrl: string): string {
@@ -160,9 +161,9 @@ export function buildCsp(gatewayUrl: string): string {
     ['default-src', "'self'"],
     ['script-src', "'self'"],
     ['style-src', "'self'"],
-    ['img-src', "'self' data:"],
+    ['img-src', "'self' data: blob:"],
     ['font-src', "'self'"],
-    ['media-src', "'self'"],
+    ['media-src', "'self' blob:"],
     ['connect-src', `${origin} ${wsOrigin}`],
     ['worker-src', "'self'"],
     ['manifest-src', "'self'"],

@@ -59,9 +59,16 @@ describe('buildCsp', () => {
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
-    expect(directives.get('img-src')).toEqual(["'self'", 'data:']);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
     for (const name of ['object-src', 'base-uri', 'frame-ancestors', 'form-action', 'frame-src']) {
       expect(directives.get(name)).toEqual(["'none'"]);
+    }
+  });
+
+  it('allows blob: (media fetched with the token) only for images, audio and video, never for scripts or frames', () => {
+    expect(directives.get('media-src')).toEqual(["'self'", 'blob:']);
+    for (const name of ['script-src', 'style-src', 'default-src', 'connect-src', 'frame-src', 'worker-src', 'object-src']) {
+      expect(directives.get(name)).not.toContain('blob:');
     }
   });
 

@@ -11,6 +11,7 @@ import type {
   Channel,
   Chat,
   CreatedApiKey,
+  MediaPolicy,
   Message,
   Page,
   PairingCodeGrant,
@@ -21,6 +22,7 @@ import type {
   Session,
   SessionAction,
   SessionMe,
+  StorageUsage,
   TokenGrant,
 } from './types.js';
 
@@ -35,6 +37,13 @@ export interface ApiClientOptions {
    */
   onUnauthorized?: () => Promise<string | null>;
   fetchImpl?: typeof fetch;
+}
+
+export interface MediaPolicyPatch {
+  autoDownload?: Partial<MediaPolicy['autoDownload']>;
+  maxBytes?: Partial<MediaPolicy['maxBytes']>;
+  history?: MediaPolicy['history'];
+  storageCapBytes?: number | null;
 }
 
 export interface PageQuery {
@@ -201,6 +210,40 @@ export class ApiClient {
     return this.request('POST', `/sessions/${seg(sessionId)}/channels/${seg(channelJid)}:follow`, {});
   }
 
+  // ---- media archive (ours, API.md "The archive in use") ----
+  /** `.../messages/{id}/media` of a chat message or a channel post. */
+  mediaPath(sessionId: string, kind: 'chat' | 'channel', jid: string, messageId: string): string {
+    const parent = kind === 'chat' ? 'chats' : 'channels';
+    return `/sessions/${seg(sessionId)}/${parent}/${seg(jid)}/messages/${seg(messageId)}/media`;
+  }
+  /**
+   * The bytes of a message's media (or its embedded thumbnail) as a Blob, fetched with the bearer token:
+   * <img>/<audio> cannot send the Authorization header, so the UI shows them through blob: URLs.
+   */
+  async fetchMedia(path: string, variant?: 'thumbnail'): Promise<Blob> {
+    const url = this.baseUrl + path + queryString({ variant });
+    let response = await this.send('GET', url, {}, this.options.getToken(), '*/*');
+    if (response.status === 401 && this.options.onUnauthorized) {
+      const renewed = await this.options.onUnauthorized().catch(() => null);
+      if (renewed) response = await this.send('GET', url, {}, renewed, '*/*');
+    }
+    if (!response.ok) return this.parse<never>(response);
+    return response.blob();
+  }
+  requestMediaDownload(path: string): Promise<unknown> {
+    return this.request('POST', `${path}:download`, {});
+  }
+  getStorage(sessionId: string): Promise<StorageUsage> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/storage`);
+  }
+  getMediaPolicy(sessionId: string): Promise<MediaPolicy> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/media-policy`);
+  }
+  /** A partial policy: only the fields given change; `storageCapBytes: null` removes the cap. */
+  updateMediaPolicy(sessionId: string, patch: MediaPolicyPatch): Promise<MediaPolicy> {
+    return this.request('PATCH', `/sessions/${seg(sessionId)}/media-policy`, { body: patch });
+  }
+
   // ---- API keys (ours) ----
   async listKeys(): Promise<ApiKeyInfo[]> {
     const answer = await this.request<Page<ApiKeyInfo> | ApiKeyInfo[]>('GET', '/keys');
@@ -258,8 +301,14 @@ export class ApiClient {
     return this.parse<T>(response);
   }
 
-  private async send(method: string, url: string, options: RequestOptions, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async send(
+    method: string,
+    url: string,
+    options: RequestOptions,
+    token: string | null,
+    accept = 'application/json',
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (token) headers['authorization'] = `Bearer ${token}`;
     let body: string | undefined;
     if (options.body !== undefined) {

@@ -92,3 +92,37 @@ export interface WagwBridge {
 }
 
 export type SessionAction = 'start' | 'stop' | 'restart' | 'logout';
+
+/** The archive's additions to Message (API.md "The archive in use"), the main process's own types. */
+export type {
+  MediaState,
+  MessageContactCard as ContactInfo,
+  MessageLocation as LocationInfo,
+  MessagePoll as PollInfo,
+  MessageReaction as ReactionInfo,
+} from '@core/types.js';
+/** A message with the archive's details (location, contacts, poll, reactions, media state): Message itself. */
+export type ArchivedMessage = Message;
+
+/** GET /sessions/{session}/storage (src-main/api/schemas.ts StorageSchema). */
+export interface StorageUsage {
+  messages: number;
+  mediaFiles: number;
+  mediaBytes: number;
+  databaseBytes: number;
+  pending: number;
+  failed: number;
+  storageCapBytes: number | null;
+  /** Set once media reaches 90 % of the cap. */
+  warning: string | null;
+}
+
+export type MediaKindName = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** GET/PATCH /sessions/{session}/media-policy (src-main/api/schemas.ts MediaPolicySchema). */
+export interface MediaPolicy {
+  autoDownload: Record<MediaKindName, boolean>;
+  maxBytes: Record<MediaKindName, number>;
+  history: 'lazy' | 'auto';
+  storageCapBytes: number | null;
+}

@@ -2,7 +2,8 @@
  * Turns an oldest-first message list into the rows the chat renders: a day separator before the first message
  * of each local calendar day, and per message whether to print the sender's name (first of a run in a group).
  */
-import type { Message } from '../api/types.js';
+import type { ArchivedMessage, Message } from '../api/types.js';
+import { mediaBlockHeight } from './media.js';
 
 export type TimelineRow =
   | { kind: 'day'; key: string; label: string; dayStart: number }
@@ -84,7 +85,8 @@ export function estimateRowHeight(row: TimelineRow): number {
   let h = 44;
   if (row.showSender) h += 18;
   if (m.quotedMessageId) h += 46;
-  if (m.media || m.hasMedia) h += 56;
+  h += mediaBlockHeight(m as ArchivedMessage);
+  if ((m as ArchivedMessage).reactions?.length) h += 26;
   if (m.error) h += 18;
   // About 45 characters per line at the bubble's max width.
   const lines = Math.max(1, Math.ceil(m.body.length / 45)) + (m.body.match(/\n/g)?.length ?? 0);

@@ -131,7 +131,15 @@ export class AppState {
       case 'webhook.disabled':
         this.webhooks.onChanged();
         break;
-      // Other events (webhook.test, media.*) concern no state here; unknown names never reach this (realtime.ts).
+      case 'media.downloaded':
+        inbox?.media.onDownloaded(frame.payload);
+        this.sessions.storageChanged(frame.session);
+        break;
+      case 'media.failed':
+        inbox?.media.onFailed(frame.payload);
+        this.sessions.storageChanged(frame.session);
+        break;
+      // webhook.test goes only to the webhook being tested; unknown names never reach this (realtime.ts).
     }
   }
 }

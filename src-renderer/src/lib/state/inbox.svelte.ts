@@ -7,6 +7,7 @@ import type { Channel, Chat, Message, EventPayloads } from '../api/types.js';
 import { applyMessageToChannels, applyMessageToChats } from '../logic/conversations.js';
 import { isChannelJid } from '../logic/format.js';
 import { ConversationState, type ConversationKind } from './conversation.svelte.js';
+import { MediaArchiveState } from './media.svelte.js';
 import { PagedList } from './paged-list.svelte.js';
 
 export type InboxTab = 'chats' | 'channels';
@@ -19,6 +20,8 @@ export class InboxState {
   notice = $state<string | null>(null);
   readonly chats: PagedList<Chat>;
   readonly channels: PagedList<Channel>;
+  /** Media bytes, download states and the viewer of this session's messages. */
+  readonly media: MediaArchiveState;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -27,6 +30,7 @@ export class InboxState {
   ) {
     this.chats = new PagedList<Chat>((cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 }));
     this.channels = new PagedList<Channel>((cursor, q) => api.listChannels(sessionId, { cursor, q, limit: 50 }));
+    this.media = new MediaArchiveState(api, sessionId);
   }
 
   async start(): Promise<void> {
@@ -45,6 +49,7 @@ export class InboxState {
   openConversation(kind: ConversationKind, jid: string): void {
     if (this.open?.jid === jid && this.open.kind === kind) return;
     this.open?.dispose();
+    this.media.closeViewer();
     this.notice = null;
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
@@ -52,6 +57,7 @@ export class InboxState {
   }
 
   close(): void {
+    this.media.closeViewer();
     this.open?.dispose();
     this.open = null;
   }
@@ -130,5 +136,6 @@ export class InboxState {
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.open?.dispose();
+    this.media.dispose();
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
-import type { QrCodeGrant, Session, SessionAction, SyncState } from '../api/types.js';
+import type { QrCodeGrant, Session, SessionAction, StorageUsage, SyncState } from '../api/types.js';
 
 export class SessionsState {
   list = $state.raw<Session[]>([]);
@@ -14,7 +14,33 @@ export class SessionsState {
   /** Latest QR per session id (from auth.qr events or GET .../qr). */
   qr = $state.raw<Record<string, QrCodeGrant>>({});
 
+  /** GET .../storage per session id, shown on the session card (absent: not loaded or not served). */
+  storage = $state.raw<Record<string, StorageUsage>>({});
+  private storageTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
   constructor(private readonly api: ApiClient) {}
+
+  /** Loads a session's storage usage; a gateway without the route leaves the card without it. */
+  async loadStorage(id: string): Promise<void> {
+    try {
+      const usage = await this.api.getStorage(id);
+      this.storage = { ...this.storage, [id]: usage };
+    } catch {
+      // Not served (older gateway) or the session is gone: nothing to show.
+    }
+  }
+
+  /** A file arrived or failed: re-read the usage shortly (throttled, downloads come in bursts). */
+  storageChanged(id: string): void {
+    if (!(id in this.storage) || this.storageTimers.has(id)) return;
+    this.storageTimers.set(
+      id,
+      setTimeout(() => {
+        this.storageTimers.delete(id);
+        void this.loadStorage(id);
+      }, 1000),
+    );
+  }
 
   get(id: string | null): Session | undefined {
     return id === null ? undefined : this.list.find((s) => s.id === id);
