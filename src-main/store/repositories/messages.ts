@@ -252,6 +252,10 @@ export function createMessagesRepository(db: Db) {
     'UPDATE OR IGNORE messages SET chat_jid = ? WHERE session_id = ? AND chat_jid = ?',
   );
   const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
+  const fixSender = db.prepare(
+    // Served by messages_unresolved_sender (migration 006): only rows still lacking a phone JID.
+    'UPDATE messages SET sender_jid = ? WHERE session_id = ? AND sender_lid = ? AND sender_jid IS NULL RETURNING pk',
+  );
 
   /**
    * The same insert with positional parameters, for ingestion's hot path (history sync: one call per
@@ -384,6 +388,10 @@ export function createMessagesRepository(db: Db) {
     moveChat(sessionId: string, fromJid: string, toJid: string): void {
       moveChat.run(toJid, sessionId, fromJid);
       deleteChat.run(sessionId, fromJid); // leftovers were duplicates of rows already in the target chat
+    },
+    /** Gives the messages sent under a LID only its phone JID (a mapping learned later); their pks. */
+    setSenderJidForLid(sessionId: string, lid: string, pn: string): number[] {
+      return (fixSender.all(pn, sessionId, lid) as { pk: number }[]).map((r) => r.pk);
     },
     count(sessionId: string, chatJid: string): number {
       return (countChat.get(sessionId, chatJid) as { n: number }).n;
