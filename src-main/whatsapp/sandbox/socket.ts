@@ -124,7 +124,9 @@ export interface SandboxEnvironment {
   now: () => number;
   logger: Logger;
   /** The simulated account for these creds (cached by the controller). */
-  accountFor(creds: AuthenticationCreds): SandboxAccount;
+  accountFor(creds: AuthenticationCreds, seed?: number): SandboxAccount;
+  /** The seed of a session's simulated account (index.ts seedOf). */
+  seedOf(sessionId: string): number;
   /** The live stream for this session and account (created once per session by the controller). */
   liveFor(session: SandboxSessionRuntime, account: SandboxAccount): LiveStream;
   /** Optional: the gateway's own knowledge that this session's history sync is complete. */
@@ -273,10 +275,14 @@ export class SimulatedSocket {
     this.after(qrRotateMs, () => this.nextQr());
   }
 
+  private accountSeed(): number {
+    return this.env.seedOf(this.session.sessionId);
+  }
+
   /** The phone confirmed the pairing (QR scanned or code entered): what pair-success does in Baileys. */
   completePairing(): void {
     if (!this.waitingForPairing()) return;
-    const seedMe = sandboxMe(this.env.seed);
+    const seedMe = sandboxMe(this.accountSeed());
     const phone = this.pairingPhone ?? seedMe.phone;
     const lidUser = seedMe.lid.split('@')[0]!;
     const rng = this.session.rng;
@@ -307,13 +313,13 @@ export class SimulatedSocket {
 
   private openConnection(): void {
     const me = this.creds.me!;
-    if (!me.lid) me.lid = `${sandboxMe(this.env.seed).lid.split('@')[0]}:1@lid`;
+    if (!me.lid) me.lid = `${sandboxMe(this.accountSeed()).lid.split('@')[0]}:1@lid`;
     this.ev.emit('creds.update', { me: { ...me, name: me.name || SANDBOX_ACCOUNT_NAME } });
     this.open = true;
     this.ev.emit('connection.update', { connection: 'open' });
     this.ev.emit('connection.update', { receivedPendingNotifications: true });
     this.log.info('sandbox: connection open');
-    const account = this.env.accountFor(this.creds);
+    const account = this.env.accountFor(this.creds, this.accountSeed());
     for (const channel of account.channels) if (channel.owned) this.session.ownedChannels.add(channel.jid);
     const chunks = this.pendingHistory(account);
     if (chunks.length === 0) {
@@ -523,7 +529,7 @@ export class SimulatedSocket {
     if (jid.endsWith('@newsletter') || jid.endsWith('@broadcast')) return;
     const seconds = () => Math.floor(this.env.now() / 1000);
     if (jid.endsWith('@g.us')) {
-      const account = this.env.accountFor(this.creds);
+      const account = this.env.accountFor(this.creds, this.accountSeed());
       const chat = account.chats.find((c) => c.jid === jid);
       const readers = chat ? chat.people.slice(0, 3).map((p) => (chat.addressing === 'lid' ? p.lid : p.pnJid)) : [];
       for (const participant of readers) {
@@ -548,7 +554,7 @@ export class SimulatedSocket {
   /** Simulated people answer some DMs: typing, then a reply quoting our message. */
   private maybeReply(jid: string, sent: WAMessage): void {
     if (this.env.ratePerMinute <= 0) return;
-    const account = this.env.accountFor(this.creds);
+    const account = this.env.accountFor(this.creds, this.accountSeed());
     const chat: SandboxChat | undefined = account.chats.find((c) => c.kind === 'dm' && (c.jid === jid || c.people[0]!.pnJid === jid || c.people[0]!.lid === jid));
     if (!chat) return;
     const live = this.env.liveFor(this.session, account);
