@@ -45,7 +45,7 @@ function account(clock: FakeClock, sandbox: SandboxController, sessionId: string
   clock.advance(100 + 100 + 60 * 100);
   const history = ofType(events, 'messaging-history.set');
   // Old-style group ids carry their creation time, anchored at the pairing: left out of the comparison.
-  const chats = [...new Set(history.flatMap((h) => h.chats.map((c) => c.id)))].filter((j) => !/-\d+@g\.us$/.test(j)).sort();
+  const chats = [...new Set(history.flatMap((h) => h.chats.map((c) => c.id)))].filter((j): j is string => !!j && !/-\d+@g\.us$/.test(j)).sort();
   return { me: auth.creds.me?.id, chats };
 }
 
