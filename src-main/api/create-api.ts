@@ -16,6 +16,7 @@ import type { ApiDeps } from './ports.js';
 import { registerAuthRoutes, type LoginSubject } from './resources/auth.js';
 import { registerChannelRoutes } from './resources/channels.js';
 import { registerChatRoutes } from './resources/chats.js';
+import { registerHistoryRoutes } from './resources/history.js';
 import { registerKeyRoutes } from './resources/keys.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
@@ -92,6 +93,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
 
   registerSessionRoutes(registry, deps);
   registerChatRoutes(registry, deps);
+  registerHistoryRoutes(registry, deps);
   registerChannelRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
   registerKeyRoutes(registry, deps);

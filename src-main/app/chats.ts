@@ -32,25 +32,22 @@ export function messagePage(deps: Pick<ChatsDeps, 'store' | 'cursors'>, sessionI
   });
 }
 
+/** The stored chat for a path JID (a LID form finds the phone-form chat it was merged into), else 404. */
+export function requireStoredChat(store: Store, sessionId: string, cid: string): string {
+  if (store.chats.exists(sessionId, cid)) return cid;
+  if (isLidJid(cid)) {
+    const pn = store.lidMappings.pnForLid(sessionId, cid);
+    if (pn && store.chats.exists(sessionId, pn)) return pn;
+  }
+  throw new NotFoundError('chat not found', { chatJid: cid });
+}
+
 export type ChatsService = ReturnType<typeof createChatsService>;
 
 export function createChatsService(deps: ChatsDeps) {
   const { store, sessions, publisher } = deps;
 
-  /** The stored chat for a path JID; a LID form finds the phone-form chat it was merged into. */
-  const storedChatJid = (sessionId: string, cid: string): string | undefined => {
-    if (store.chats.exists(sessionId, cid)) return cid;
-    if (isLidJid(cid)) {
-      const pn = store.lidMappings.pnForLid(sessionId, cid);
-      if (pn && store.chats.exists(sessionId, pn)) return pn;
-    }
-    return undefined;
-  };
-  const requireChat = (sessionId: string, cid: string): string => {
-    const jid = storedChatJid(sessionId, cid);
-    if (!jid) throw new NotFoundError('chat not found', { chatJid: cid });
-    return jid;
-  };
+  const requireChat = (sessionId: string, cid: string): string => requireStoredChat(store, sessionId, cid);
 
   return {
     /** Newest activity first; `q` filters by name or JID (trimmed, at most 100 characters). */

@@ -9,6 +9,7 @@ import type { EventPublisher } from '../core/events.js';
 import type { Store } from '../store/index.js';
 import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
+import { createHistoryService, type HistoryService } from './history.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import type { SandboxControls, SessionControl } from './ports.js';
@@ -35,6 +36,7 @@ export interface AppServices {
   channels: ChannelsService;
   messages: MessagesService;
   keys: KeysService;
+  history: HistoryService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -45,5 +47,6 @@ export function createAppServices(deps: AppDeps): AppServices {
     channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors }),
     messages: createMessagesService({ sessions }),
     keys: createKeysService({ apiKeys: deps.apiKeys }),
+    history: createHistoryService({ store: deps.store, sessions, publisher: deps.publisher }),
   };
 }

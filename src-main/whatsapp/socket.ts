@@ -17,6 +17,7 @@ export type SocketLike = Pick<
   | 'presenceSubscribe'
   | 'newsletterCreate'
   | 'newsletterFollow'
+  | 'fetchMessageHistory'
 >;
 
 export interface SocketFactoryOptions {

@@ -84,6 +84,7 @@ describe('event contract: every producer against the shared payload types', () =
             throw new Error('unused');
           },
           followChannel: async () => {},
+          fetchHistory: async () => {},
         } satisfies WhatsAppClient;
       },
       sandboxFactory: null,

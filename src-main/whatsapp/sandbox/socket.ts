@@ -45,6 +45,7 @@ import type { Logger } from 'pino';
 import type { SocketFactoryOptions, SocketLike } from '../socket.js';
 import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat } from './account.js';
 import { planHistory, type HistoryChunk } from './history.js';
+import { onDemandAnswer, phoneOnlyIds } from './on-demand.js';
 import type { LiveStream } from './live.js';
 import type { Prng } from './prng.js';
 
@@ -215,6 +216,7 @@ export class SimulatedSocket {
       presenceSubscribe: (jid) => this.presenceSubscribe(jid),
       newsletterCreate: (name, description) => this.newsletterCreate(name, description),
       newsletterFollow: (jid) => this.newsletterFollow(jid),
+      fetchMessageHistory: (count, key, oldestTimestamp) => this.fetchMessageHistory(count, key, oldestTimestamp),
     };
   }
 
@@ -339,7 +341,7 @@ export class SimulatedSocket {
       this.log.warn({ err }, 'sandbox: historyComplete hook failed; checking the creds instead');
     }
     const processed = new Set((this.creds.processedHistoryMessages ?? []).map((m) => m.key?.id));
-    return planHistory(account).filter((chunk) => !processed.has(chunk.notificationKey.id));
+    return planHistory(account, { phoneOnly: phoneOnlyIds(account) }).filter((chunk) => !processed.has(chunk.notificationKey.id));
   }
 
   private sendHistory(account: SandboxAccount, chunks: HistoryChunk[], position: number): void {
@@ -583,6 +585,22 @@ export class SimulatedSocket {
     this.after(0, () => {
       this.ev.emit('presence.update', { id: toJid, presences: { [toJid]: { lastKnownPresence: 'available' } } });
     });
+  }
+
+  /**
+   * Baileys' fetchMessageHistory (a HISTORY_SYNC_ON_DEMAND peer-data request): the phone answers a moment
+   * later with an ON_DEMAND messaging-history.set (on-demand.ts); like Baileys, the call returns the request id.
+   */
+  async fetchMessageHistory(count: number, key: WAMessageKey, oldestTimestamp: Parameters<typeof toNumber>[0]): Promise<string> {
+    this.requireOpen();
+    const account = this.env.accountFor(this.creds, this.accountSeed());
+    const requestId = `SBXPDO${this.session.rng.hex(8).toUpperCase()}`;
+    const at = Number(toNumber(oldestTimestamp));
+    this.after(this.env.timing.historyChunkMs, () => {
+      const answer = key.remoteJid ? onDemandAnswer(account, key.remoteJid, key.id, at, count) : null;
+      if (answer) this.ev.emit('messaging-history.set', { ...answer, isLatest: false, peerDataRequestSessionId: requestId });
+    });
+    return requestId;
   }
 
   async newsletterCreate(name: string, description?: string): Promise<NewsletterMetadata> {
