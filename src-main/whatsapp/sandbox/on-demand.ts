@@ -51,7 +51,7 @@ export function phoneOnlyIds(account: SandboxAccount): Set<string> {
 /**
  * The phone's answer to "messages of chatJid before (oldestId, oldestTimestampMs)": up to `count` of the
  * newest older ones, with endOfHistoryTransfer on the conversation when they reach the chat's start.
- * Null for a chat the phone does not know.
+ * A chat the phone does not know gets an empty answer that marks its start.
  */
 export function onDemandAnswer(
   account: SandboxAccount,
@@ -59,9 +59,13 @@ export function onDemandAnswer(
   oldestId: string | null | undefined,
   oldestTimestampMs: number,
   count: number,
-): Omit<HistorySetEvent, 'isLatest'> | null {
+): Omit<HistorySetEvent, 'isLatest'> {
   const chat = account.chats.find((c) => c.jid === chatJid) ?? account.chats.find((c) => c.kind === 'dm' && c.people[0]?.pnJid === chatJid);
-  if (!chat) return null;
+  if (!chat) {
+    // A chat the phone has nothing of (say, one only this device saw): nothing older, the start is here.
+    const empty: proto.IConversation = { id: chatJid, endOfHistoryTransfer: true, messages: [] };
+    return toEvent({ syncType: proto.HistorySync.HistorySyncType.ON_DEMAND, progress: 100, conversations: [empty] }, 0);
+  }
   const all = chatMessages(account, chat.jid);
   // Before the named message when the phone has it, else before its time.
   const at = oldestId ? all.findIndex((m) => m.key.id === oldestId) : -1;
