@@ -17,6 +17,7 @@ import { registerAuthRoutes, type LoginSubject } from './resources/auth.js';
 import { registerChannelRoutes } from './resources/channels.js';
 import { registerChatRoutes } from './resources/chats.js';
 import { registerExportRoutes } from './resources/export.js';
+import { registerHistoryRoutes } from './resources/history.js';
 import { registerKeyRoutes } from './resources/keys.js';
 import { registerMediaRoutes } from './resources/media.js';
 import { registerMessageRoutes } from './resources/messages.js';
@@ -105,6 +106,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerSessionRoutes(registry, deps);
   registerChatRoutes(registry, deps);
   registerExportRoutes(registry, deps);
+  registerHistoryRoutes(registry, deps);
   registerChannelRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
   registerMediaRoutes(registry, deps);

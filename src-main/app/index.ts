@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
 import { createExportService, type ExportService, type MediaFiles } from './export.js';
+import { createHistoryService, type HistoryService } from './history.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import { createMediaService, type MediaService } from './media.js';
@@ -51,6 +52,7 @@ export interface AppServices {
   webhooks: WebhooksService;
   export: ExportService;
   media: MediaService;
+  history: HistoryService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -86,5 +88,6 @@ export function createAppServices(deps: AppDeps): AppServices {
     }),
     export: createExportService({ store: deps.store, sessions, mediaFiles: deps.mediaFiles ?? null }),
     media,
+    history: createHistoryService({ store: deps.store, sessions, publisher: deps.publisher }),
   };
 }

@@ -36,6 +36,8 @@ export function chatDeletedPayload(chatJid: string, mergedInto?: string): ChatDe
   return mergedInto === undefined ? { chatJid } : { chatJid, mergedInto };
 }
 
-export function syncProgressPayload(state: SyncState, progress: number): SyncProgressPayload {
-  return { state, progress: Math.max(0, Math.min(100, Math.round(progress))) };
+export function syncProgressPayload(state: SyncState, progress: number, chatJid?: string): SyncProgressPayload {
+  const payload: SyncProgressPayload = { state, progress: Math.max(0, Math.min(100, Math.round(progress))) };
+  if (chatJid) payload.chatJid = chatJid;
+  return payload;
 }

@@ -32,6 +32,8 @@ export interface ChatDeletedPayload {
 export interface SyncProgressPayload {
   state: SyncState;
   progress: number;
+  /** Set when the progress is that of one chat's backfill (POST /sessions/{s}/chats/{cid}:backfill). */
+  chatJid?: string;
 }
 
 /** 'webhook.test': sent by POST /webhooks/{id}:test to that endpoint only (never to the event log). */

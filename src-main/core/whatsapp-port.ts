@@ -62,6 +62,19 @@ export interface WhatsAppClient {
   sendText(message: OutgoingText): Promise<SendResult>;
   createChannel(name: string, description?: string): Promise<ChannelInfo>;
   followChannel(jid: string): Promise<void>;
+  /**
+   * Asks the phone for up to `count` messages of a chat older than the given one (Baileys'
+   * fetchMessageHistory). Resolves once asked; the answer arrives later as an ON_DEMAND history set.
+   */
+  fetchHistory(chatJid: string, oldest: HistoryAnchor | null, count: number): Promise<void>;
+}
+
+/** The oldest stored message of a chat, where a backfill continues from (none: from now). */
+export interface HistoryAnchor {
+  waMessageId: string;
+  fromMe: boolean;
+  /** Epoch milliseconds. */
+  timestamp: number;
 }
 
 export interface ClientHooks {

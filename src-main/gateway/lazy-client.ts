@@ -31,6 +31,7 @@ export function lazyFactory(load: Promise<WhatsAppClientFactory>, sandbox: boole
       sendText: async (message) => (await client()).sendText(message),
       createChannel: async (name, description) => (await client()).createChannel(name, description),
       followChannel: async (jid) => (await client()).followChannel(jid),
+      fetchHistory: async (jid, oldest, count) => (await client()).fetchHistory(jid, oldest, count),
     };
   };
 }

@@ -65,6 +65,21 @@ export type SessionManager = SessionControl & {
 
 const PAIRING_WAIT_MS = 15_000;
 
+/**
+ * The simulated account of a new sandbox session: the first sandbox session gets seed 1 (what
+ * `serve --sandbox-seed` replaces, whatsapp-runtime.ts), every later one a seed of its own derived from its
+ * id, so two sandbox sessions are two different people with different chats.
+ */
+function newSandboxSeed(store: Store, id: string): number {
+  const taken = new Set(store.sessions.listAll().filter((s) => s.sandbox === 1).map((s) => s.sandbox_seed));
+  if (taken.size === 0) return 1;
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  let seed = (h >>> 1) || 2;
+  while (taken.has(seed)) seed = (seed % (2 ** 31 - 2)) + 2;
+  return seed;
+}
+
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   const { store, publisher, logger } = deps;
   const now = deps.now ?? Date.now;
@@ -297,12 +312,13 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       const sandbox = input.sandbox === true;
       if (sandbox && !deps.sandboxFactory) throw new NotImplementedError('the sandbox is not available');
       const count = store.sessions.listByOrg(input.organizationId).length;
+      const id = ulid();
       const row = store.sessions.create({
-        id: ulid(),
+        id,
         organizationId: input.organizationId,
         label: input.label ?? (sandbox ? 'Sandbox' : `WhatsApp ${count + 1}`),
         sandbox,
-        sandboxSeed: sandbox ? 1 : null,
+        sandboxSeed: sandbox ? newSandboxSeed(store, id) : null,
         fullHistory: input.fullHistory ?? false,
         autoRead: input.autoRead ?? false,
         presenceTyping: input.presenceTyping ?? false,

@@ -88,6 +88,15 @@ export function createWhatsAppRuntime(deps: {
   const sandboxLogger = logger.child({ sandbox: true });
   const sandbox = createSandbox({
     seed: deps.sandbox?.seed ?? 1,
+    // Each sandbox session is its own simulated account (sessions.sandbox_seed, session-manager.ts); the
+    // configured seed (`serve --sandbox-seed`) fixes the first sandbox session, as it always did.
+    seedFor(sessionId) {
+      const row = store.sessions.get(sessionId);
+      if (!row || row.sandbox !== 1) return undefined;
+      const first = store.sessions.listAll().find((s) => s.sandbox === 1);
+      if (first?.id === sessionId && deps.sandbox) return deps.sandbox.seed;
+      return row.sandbox_seed ?? undefined;
+    },
     ratePerMinute: deps.sandbox?.ratePerMinute ?? 3,
     logger: sandboxLogger,
     now,

@@ -23,6 +23,7 @@ import {
   type MediaType,
   type WAMessage,
 } from '@whiskeysockets/baileys';
+import { unwrapContent } from '../whatsapp/unwrap.js';
 import { MediaIntegrityError, MediaTooLargeError, type FileStore } from './file-store.js';
 
 import { MEDIA_KINDS, type MediaKind } from './kinds.js';
@@ -86,7 +87,8 @@ function num(v: unknown): number | null {
 }
 
 function contentOf(msg: WAMessage): { type: string; media: MediaContent } | null {
-  const content = extractMessageContent(msg.message);
+  // The wrappers Baileys leaves (channel questions, Meta AI, comments...) first: the mapper shows their media.
+  const content = extractMessageContent(unwrapContent(msg.message));
   if (!content) return null;
   const type = getContentType(content);
   if (!type || !(type in CONTENT_KINDS)) return null;

@@ -7,6 +7,7 @@ import { openDatabase, type Db, type OpenDatabaseOptions } from './database.js';
 import { createApiKeysRepository } from './repositories/api-keys.js';
 import { createAuthStateRepository } from './repositories/auth-state.js';
 import { createChannelsRepository } from './repositories/channels.js';
+import { createChatHistoryRepository } from './repositories/chat-history.js';
 import { createChatsRepository } from './repositories/chats.js';
 import { createContactsRepository } from './repositories/contacts.js';
 import { createEventsRepository } from './repositories/events.js';
@@ -39,6 +40,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     organizations: createOrganizationsRepository(db),
     sessions: createSessionsRepository(db),
     chats: createChatsRepository(db),
+    chatHistory: createChatHistoryRepository(db),
     channels: createChannelsRepository(db),
     messages: createMessagesRepository(db),
     contacts: createContactsRepository(db),

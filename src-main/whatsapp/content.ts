@@ -2,9 +2,11 @@
  * What a message's content is (type, body, media, mentions, quote) and which payloads act on other messages
  * (edits, revokes, reaction removals). Part of the mapper (mapper.ts re-exports it); touches no database.
  */
-import { getContentType, normalizeMessageContent, proto, type WAMessage } from '@whiskeysockets/baileys';
+import { normalizeMessageContent, proto, type WAMessage } from '@whiskeysockets/baileys';
 import type { MediaInfo, MessageType } from '../core/types.js';
 import { enumValue, toNum } from './proto-values.js';
+import { describeOther } from './content-other.js';
+import { contentKind, isStatusMention, unwrapContent } from './unwrap.js';
 
 const ProtocolType = proto.Message.ProtocolMessage.Type;
 
@@ -16,6 +18,8 @@ export interface ContentDescription {
   contextInfo: proto.IContextInfo | null;
   /** For reactions: the id of the message reacted to. */
   reactionTo: string | null;
+  /** A system line about the sender (the mapper words it with the sender's name), e.g. a status mention. */
+  senderLine?: 'statusMention';
 }
 
 export type AnyRecord = Record<string, unknown>;
@@ -35,8 +39,15 @@ const NOT_A_MESSAGE = new Set([
   'messageHistoryBundle',
   'messageHistoryNotice',
   'placeholderMessage',
-  'botInvokeMessage',
-  'requestPhoneNumberMessage',
+  // Signalling that rides along with a real message: the album's items, the poll's option images, the
+  // sender-key refresh and sticker sync arrive or matter on their own.
+  'fastRatchetKeySenderKeyDistributionMessage',
+  'stickerSyncRmrMessage',
+  'albumMessage',
+  'pollCreationOptionImageMessage',
+  'eventCoverImage',
+  'limitSharingMessage',
+  'scheduledCallEditMessage',
 ]);
 
 const MEDIA_TYPES: Record<string, MessageType> = {
@@ -53,7 +64,6 @@ const POLL_TYPES = new Set([
   'pollCreationMessage',
   'pollCreationMessageV2',
   'pollCreationMessageV3',
-  'pollCreationMessageV4',
   'pollCreationMessageV5',
   'pollCreationMessageV6',
 ]);
@@ -65,7 +75,7 @@ const RESPONSE_TYPES = new Set([
   'interactiveResponseMessage',
 ]);
 
-function mediaInfo(inner: AnyRecord): MediaInfo {
+export function mediaInfo(inner: AnyRecord): MediaInfo {
   const size = inner.fileLength;
   return {
     filename: str(inner.fileName),
@@ -80,7 +90,7 @@ function vcardName(vcard: unknown): string | null {
   return m?.[1]?.trim() || null;
 }
 
-function contextOf(inner: AnyRecord): proto.IContextInfo | null {
+export function contextOf(inner: AnyRecord): proto.IContextInfo | null {
   const c = inner.contextInfo;
   return c && typeof c === 'object' ? (c as proto.IContextInfo) : null;
 }
@@ -89,9 +99,13 @@ function contextOf(inner: AnyRecord): proto.IContextInfo | null {
  * What a (normalised) message content is: type, body, media. Returns null for content that is not a
  * message of its own (protocol messages, poll votes, key distribution...) or that has no known content.
  */
-export function describeContent(content: proto.IMessage | null | undefined): ContentDescription | null {
+export function describeContent(message: proto.IMessage | null | undefined): ContentDescription | null {
+  const content = unwrapContent(message);
   if (!content || typeof content !== 'object') return null;
-  const ctype = getContentType(content);
+  if (isStatusMention(content)) {
+    return { type: 'system', body: '', media: null, contextInfo: null, reactionTo: null, senderLine: 'statusMention' };
+  }
+  const ctype = contentKind(content);
   if (!ctype || NOT_A_MESSAGE.has(ctype)) return null;
   const innerRaw = (content as AnyRecord)[ctype];
   if (ctype === 'conversation') {
@@ -139,16 +153,7 @@ export function describeContent(content: proto.IMessage | null | undefined): Con
   if (POLL_TYPES.has(ctype)) {
     return { type: 'poll', body: str(inner.name) ?? '', media: null, contextInfo, reactionTo: null };
   }
-  const body =
-    str(inner.text) ??
-    str(inner.caption) ??
-    str(inner.selectedDisplayText) ??
-    str(inner.name) ??
-    str(inner.title) ??
-    str(inner.contentText) ??
-    str((inner.body as AnyRecord | undefined)?.text) ??
-    '';
-  return { type: RESPONSE_TYPES.has(ctype) ? 'text' : 'unknown', body, media: null, contextInfo, reactionTo: null };
+  return describeOther(ctype, inner, RESPONSE_TYPES.has(ctype) ? 'text' : 'unknown', contextInfo);
 }
 
 /** The body an edit carries (messages.update `message.editedMessage.message`, or a protocol edit). */

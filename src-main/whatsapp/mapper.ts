@@ -9,8 +9,6 @@
  * hundreds of thousands of messages through here.
  */
 import {
-  extractMessageContent,
-  getContentType,
   proto,
   type WAMessage,
   type WAMessageKey,
@@ -30,6 +28,7 @@ import { describeContent, str, wasEdited, type ContentDescription } from './cont
 import { errorText, receiptLevel, statusOf, stringParams, stubTypeOf, toMillis } from './proto-values.js';
 import { writeRawMessage } from './raw-message.js';
 import { describeStub } from './stubs.js';
+import { contentKind, unwrapContent } from './unwrap.js';
 
 // The mapper's parts, for its callers (ingestion, tests): one import site for everything about a payload.
 export { describeContent, editedBody, protocolAction, reactionRemoval, type ContentDescription, type ProtocolAction } from './content.js';
@@ -106,7 +105,7 @@ function mapUnsafe(m: WAMessage, ctx: MapperContext): MessageRecord | null {
   const fromMe = key.fromMe === true;
 
   const stub = stubTypeOf(m);
-  const content = m.message ? extractMessageContent(m.message) : undefined;
+  const content = m.message ? unwrapContent(m.message) : undefined;
   let described: ContentDescription | null = null;
   let placeholder = false;
   let deleted = false;
@@ -125,7 +124,7 @@ function mapUnsafe(m: WAMessage, ctx: MapperContext): MessageRecord | null {
     deleted = true;
     type = 'unknown';
     body = '';
-  } else if (content && getContentType(content)) {
+  } else if (content && contentKind(content)) {
     described = describeContent(content);
     if (!described) return null;
     if (described.type === 'reaction' && !described.body) return null;
@@ -145,9 +144,9 @@ function mapUnsafe(m: WAMessage, ctx: MapperContext): MessageRecord | null {
   let senderName = pushName;
   if (!senderName && sender && !fromMe) senderName = ctx.displayName(sender) ?? null;
 
-  if (type === 'system') {
+  if (type === 'system' && (!described || described.senderLine)) {
     const actor = fromMe ? 'You' : senderName || (sender ? (isPhoneJid(sender) ? `+${jidUserPart(sender)}` : jidUserPart(sender)) : 'Someone');
-    body = describeStub(stub!, stringParams(m), actor, ctx);
+    body = described ? `${actor} mentioned this group in their status` : describeStub(stub!, stringParams(m), actor, ctx);
   }
 
   // Mentions and quotes live in the inner message's contextInfo.

@@ -17,6 +17,7 @@ export type SocketLike = Pick<
   | 'presenceSubscribe'
   | 'newsletterCreate'
   | 'newsletterFollow'
+  | 'fetchMessageHistory'
 > &
   /** The phone's media re-upload (the media queue's live port, media/queue.ts); optional for test doubles. */
   Partial<Pick<WASocket, 'updateMediaMessage'>>;

@@ -87,7 +87,31 @@ export function describeStub(stub: number, params: string[], actor: string, ctx:
     case StubType.E2E_ENCRYPTED_NOW:
       return 'Messages and calls are end-to-end encrypted';
     case StubType.E2E_IDENTITY_CHANGED:
-      return `${actor}'s security code changed`;
+      // History hands these with fromMe=true: the contact is the parameter, not the actor.
+      return `${p0 ? participantName(p0, ctx) : actor}'s security code changed`;
+    case StubType.INDIVIDUAL_CHANGE_NUMBER: {
+      const who = p0 ? participantName(p0, ctx) : actor;
+      const next = normalizeJid(params[1]);
+      const number = next ? (isPhoneJid(next) ? `+${jidUserPart(next)}` : participantName(next, ctx)) : null;
+      return number ? `${who} changed their phone number to ${number}` : `${who} changed their phone number`;
+    }
+    case StubType.BLOCK_CONTACT:
+      return on ? 'You blocked this contact' : 'You unblocked this contact';
+    case StubType.CHANGE_EPHEMERAL_SETTING: {
+      const secs = Number(p0);
+      if (!p0 || !Number.isFinite(secs) || secs <= 0) return `${actor} turned off disappearing messages`;
+      const days = secs / 86_400;
+      const span = days >= 1 ? `${Math.round(days)} day${Math.round(days) === 1 ? '' : 's'}` : `${Math.round(secs / 3600)} hours`;
+      return `${actor} turned on disappearing messages (${span})`;
+    }
+    case StubType.CHAT_PSA:
+      return 'Official WhatsApp announcements';
+    case StubType.BIZ_PRIVACY_MODE_TO_FB:
+    case StubType.BIZ_PRIVACY_MODE_INIT_FB:
+      return 'This business uses a secure service from Meta to manage this chat';
+    case StubType.BIZ_PRIVACY_MODE_TO_BSP:
+    case StubType.BIZ_PRIVACY_MODE_INIT_BSP:
+      return 'This business works with other companies to manage this chat';
     case StubType.GROUP_DELETE:
       return 'This group was deleted';
   }

@@ -32,7 +32,7 @@ const status = z
 const chatDeleted = z.object({ chatJid: z.string().min(1), mergedInto: z.string().min(1).optional() }).strict() satisfies Check<
   EventPayloads['chat.deleted']
 >;
-const syncProgress = z.object({ state: syncState, progress: z.number().int().min(0).max(100) }).strict() satisfies Check<
+const syncProgress = z.object({ state: syncState, progress: z.number().int().min(0).max(100), chatJid: z.string().min(1).optional() }).strict() satisfies Check<
   EventPayloads['sync.progress']
 >;
 

@@ -92,6 +92,7 @@ describe('event contract: every producer against the shared payload types', () =
             throw new Error('unused');
           },
           followChannel: async () => {},
+          fetchHistory: async () => {},
         } satisfies WhatsAppClient;
       },
       sandboxFactory: null,
@@ -176,6 +177,16 @@ describe('event contract: every producer against the shared payload types', () =
       progress: 100,
       isLatest: true,
     } as never);
+    // A backfill's answer: 'sync.progress' carrying the chat.
+    ingestor.applyHistory(row.id, {
+      chats: [{ id: pn, endOfHistoryTransfer: true }],
+      contacts: [],
+      messages: [textMessage({ remoteJid: pn, fromMe: false, id: 'H0' }, 'older', -BASE_SECONDS / 2 - 1)],
+      syncType: proto.HistorySync.HistorySyncType.ON_DEMAND,
+      progress: 100,
+      isLatest: false,
+    } as never);
+    expect(events.filter((e) => e.event === 'sync.progress').at(-1)?.payload).toEqual({ state: 'complete', progress: 100, chatJid: pn });
     record('ingestion', events);
     const deleted = events.filter((e) => e.event === 'chat.deleted').map((e) => e.payload);
     expect(deleted).toEqual([{ chatJid: DAVE.lid, mergedInto: pn }, { chatJid: ALICE.pn }]);

@@ -16,6 +16,7 @@ function recordingFactory(log: string[]): WhatsAppClientFactory {
         throw new Error('unused');
       },
       followChannel: async () => {},
+      fetchHistory: async () => {},
     }) satisfies WhatsAppClient;
 }
 

@@ -54,6 +54,7 @@ describe('session manager', () => {
             throw new Error('unused');
           },
           async followChannel() {},
+          async fetchHistory() {},
         };
         return client;
       },

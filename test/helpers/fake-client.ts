@@ -54,6 +54,9 @@ export function fakeWorld(options: { pairImmediately?: boolean } = {}): FakeWorl
       async followChannel(jid) {
         world.follows.push(jid);
       },
+      async fetchHistory() {
+        // Asked; a fake phone never answers.
+      },
     };
     return client;
   };

@@ -46,6 +46,9 @@ describe('downloadMedia against the sandbox CDN (Baileys encryptedStream + downl
     expect(thumb?.subarray(0, 3).toString('hex')).toBe('ffd8ff');
     expect(jpegThumbnailOf(messageWith(media.contentFor('sticker', 0)))).toBeNull();
     expect(describeMedia(messageWith({ conversation: 'hi' }))).toBeNull();
+    // Media inside a wrapper Baileys does not unwrap (a reply to a channel question) is found too.
+    const wrapped = describeMedia(messageWith({ questionReplyMessage: { message: media.contentFor('image', 0) } }));
+    expect(wrapped).toMatchObject({ kind: 'image' });
   });
 
   it('a second message with the same bytes is satisfied from the store without the network', async () => {

@@ -53,7 +53,15 @@ describe('chat list', () => {
     expect(next[0]!.unreadCount).toBe(0);
   });
 
-  it('updates channel activity', () => {
+  it('never lets a reaction become the preview or move the chat (the store applies the same rule)', () => {
+    const chats = [chat('a@s.whatsapp.net', 100), chat('b@s.whatsapp.net', 50, { lastMessage: makeMessage({ id: 'b1', timestamp: 50 }) })];
+    const reaction = makeMessage({ id: 'r1', timestamp: 200, chatJid: 'b@s.whatsapp.net', type: 'reaction', body: '👍' });
+    const next = applyMessageToChats(chats, reaction, false)!;
+    expect(next.map((c) => c.jid)).toEqual(['a@s.whatsapp.net', 'b@s.whatsapp.net']);
+    expect(next[1]).toMatchObject({ lastMessageAt: 50, unreadCount: 0, lastMessage: { id: 'b1' } });
+  });
+
+    it('updates channel activity', () => {
     const channels: Channel[] = [
       { jid: '1@newsletter', name: 'One', description: null, subscribers: 3, following: true, lastMessageAt: 10, sessionId: 's' },
       { jid: '2@newsletter', name: 'Two', description: null, subscribers: 3, following: true, lastMessageAt: 20, sessionId: 's' },

@@ -81,8 +81,9 @@ describe('messages: one unique index (migration 002)', () => {
     // New rows continue after the old pks (keyset paging relies on pk order).
     expect(store.messages.insert('s1', record(CHANNEL_A, 'POST2', 4_000, 'd'), 1)!).toBeGreaterThan(pkB!);
     const names = indexesOf(db).map((i) => i.name).sort();
-    // messages_reactions (migration 006) is partial, on reaction rows only: not an id index.
-    expect(names).toEqual(['messages_page', 'messages_reactions', 'sqlite_autoindex_messages_1']);
+    // messages_reactions (migration 006) and messages_unresolved_sender (migration 007) are partial indexes
+    // (reaction rows; rows whose sender lacks a phone JID), not id indexes.
+    expect(names).toEqual(['messages_page', 'messages_reactions', 'messages_unresolved_sender', 'sqlite_autoindex_messages_1']);
     expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages'").get()).toMatchObject({
       sql: expect.stringContaining('UNIQUE (session_id, wa_message_id, chat_jid)'),
     });

@@ -636,6 +636,8 @@ describe('ingestion scenarios', () => {
     await h.deliver(react('R2', '❤️', 3));
     expect(h.store.messages.findById(SID, 'R1')).toBeUndefined();
     expect(h.message(GROUP, 'R2')).toMatchObject({ body: '❤️' });
+    // One rule: a reaction is never the chat's preview (nor moves it, below).
+    expect(h.store.chats.toChat(h.store.chats.getRow(SID, GROUP)!).lastMessage).toMatchObject({ waMessageId: 'T1', body: 'react to me' });
     await h.deliver(react('R3', '', 4));
     expect(count(h.store, "SELECT count(*) AS n FROM messages WHERE type = 'reaction'")).toBe(0);
     // Reactions do not move the chat up or count as unread.

@@ -213,6 +213,33 @@ describe('content', () => {
     expect(describeStub(S.BIZ_NAME_CHANGE, ['Shop'], 'Bob', ctx)).toBe('Biz name change: Shop');
   });
 
+  it('words the stubs that used to read as enum names', () => {
+    const S = proto.WebMessageInfo.StubType;
+    // History hands a contact's security-code change with fromMe=true: the contact is the parameter.
+    expect(describeStub(S.E2E_IDENTITY_CHANGED, [CAROL.lid], 'You', ctx)).toBe("Carol's security code changed");
+    expect(describeStub(S.INDIVIDUAL_CHANGE_NUMBER, [DAVE.lid, '15551731926@s.whatsapp.net'], 'You', ctx)).toBe(
+      'Dave changed their phone number to +15551731926',
+    );
+    expect(describeStub(S.BLOCK_CONTACT, ['true'], 'You', ctx)).toBe('You blocked this contact');
+    expect(describeStub(S.BLOCK_CONTACT, ['false'], 'You', ctx)).toBe('You unblocked this contact');
+    expect(describeStub(S.CHANGE_EPHEMERAL_SETTING, ['0'], 'Bob', ctx)).toBe('Bob turned off disappearing messages');
+    expect(describeStub(S.CHANGE_EPHEMERAL_SETTING, ['604800'], 'Bob', ctx)).toBe('Bob turned on disappearing messages (7 days)');
+    expect(describeStub(S.BIZ_PRIVACY_MODE_TO_FB, ['x'], 'Shop', ctx)).toMatch(/secure service from Meta/);
+    expect(describeStub(S.CHAT_PSA, [], 'x', ctx)).not.toMatch(/psa/i);
+  });
+
+  it('keeps the text of buttons and templates whose header is media', () => {
+    const buttons = describeContent({ buttonsMessage: { imageMessage: { mimetype: 'image/jpeg' }, contentText: 'Menu', headerType: 4 } });
+    expect(buttons).toMatchObject({ type: 'image', body: 'Menu' });
+    const located = describeContent({
+      templateMessage: { hydratedTemplate: { locationMessage: { degreesLatitude: 0 }, hydratedContentText: '', hydratedFooterText: 'Footer' } },
+    });
+    expect(located).toMatchObject({ type: 'text', body: 'Footer' });
+    expect(describeContent({ callLogMesssage: { isVideo: true, durationSecs: 75 } })).toMatchObject({ type: 'system', body: 'Video call (1:15)' });
+    expect(describeContent({ encCommentMessage: {} })).toMatchObject({ type: 'unknown', body: 'unsupported message kind (encCommentMessage)' });
+    expect(describeContent({ albumMessage: {} })).toBeNull();
+  });
+
   it('maps a revoked stub with content kept as deleted', () => {
     const m = wm({ key: { remoteJid: BOB.pn, id: 'RV', fromMe: false }, message: { conversation: 'gone' }, messageStubType: 1 });
     expect(mapMessage(m, ctx)).toMatchObject({ deleted: true, body: 'gone', type: 'text' });

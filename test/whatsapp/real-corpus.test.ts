@@ -262,46 +262,7 @@ const READABLE = {
 };
 
 /** Kinds the mapper does not show right yet, with what it should do (the sweep runs them as it.fails). */
-const SWEEP_GAPS: Record<string, string> = {
-  call: "no row: getContentType skips 'call' (no 'Message' in the name); show a readable line ('Voice call') or 'unsupported message kind (call)'",
-  chat: "no row: getContentType skips 'chat' (no 'Message' in the name); show 'unsupported message kind (chat)'",
-  requestPhoneNumberMessage: "no row: the mapper lists it in NOT_A_MESSAGE, but it is a visible bubble (a business asking for your number); show a readable line or 'unsupported message kind (requestPhoneNumberMessage)'",
-  callLogMesssage: "no row: the proto field is spelled 'callLogMesssage' (three s), so getContentType's 'Message' test skips it; show the call log ('Voice call', duration, outcome) or 'unsupported message kind (callLogMesssage)'",
-  botInvokeMessage: "no row: the mapper lists botInvokeMessage (Meta AI) in NOT_A_MESSAGE and Baileys does not unwrap it; unwrap botInvokeMessage.message",
-  statusAddYours: "no row: Baileys does not unwrap this wrapper; unwrap statusAddYours.message",
-  pollCreationMessageV4: "the mapper treats pollCreationMessageV4 as a poll itself (POLL_TYPES), but it is a FutureProofMessage: the poll is in pollCreationMessageV4.message; unwrap it (body = the inner poll's name)",
-  fastRatchetKeySenderKeyDistributionMessage: "stored as an empty 'unknown' bubble; signalling, it should get no row (add to NOT_A_MESSAGE)",
-  stickerSyncRmrMessage: "stored as an empty 'unknown' bubble; signalling, it should get no row (add to NOT_A_MESSAGE)",
-  albumMessage: "stored as an empty 'unknown' bubble; signalling, it should get no row (add to NOT_A_MESSAGE)",
-  pollCreationOptionImageMessage: "stored as an empty 'unknown' bubble; signalling, it should get no row (add to NOT_A_MESSAGE)",
-  limitSharingMessage: "stored as an empty 'unknown' bubble; signalling, it should get no row (add to NOT_A_MESSAGE)",
-  scheduledCallEditMessage: "stored as an empty 'unknown' bubble; signalling, it should get no row (add to NOT_A_MESSAGE)",
-  deviceSentMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap deviceSentMessage.message",
-  groupMentionedMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap groupMentionedMessage.message",
-  commentMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap commentMessage.message",
-  statusMentionMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap statusMentionMessage.message",
-  groupStatusMentionMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap groupStatusMentionMessage.message",
-  botTaskMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap botTaskMessage.message",
-  questionMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap questionMessage.message",
-  botForwardedMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap botForwardedMessage.message",
-  questionReplyMessage: "a wrapper Baileys does not unwrap: stored as an empty 'unknown' bubble; unwrap questionReplyMessage.message",
-  highlyStructuredMessage: "stored as an empty 'unknown' bubble; show its readable fields (hydratedHsm / namespace) or the placeholder 'unsupported message kind (highlyStructuredMessage)'",
-  sendPaymentMessage: "stored as an empty 'unknown' bubble; show its readable fields (noteMessage) or the placeholder 'unsupported message kind (sendPaymentMessage)'",
-  requestPaymentMessage: "stored as an empty 'unknown' bubble; show its readable fields (noteMessage, amount) or the placeholder 'unsupported message kind (requestPaymentMessage)'",
-  declinePaymentRequestMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (declinePaymentRequestMessage)'",
-  cancelPaymentRequestMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (cancelPaymentRequestMessage)'",
-  templateMessage: "stored as an empty 'unknown' bubble; show its readable fields (hydratedTemplate.hydratedContentText) or the placeholder 'unsupported message kind (templateMessage)'",
-  productMessage: "stored as an empty 'unknown' bubble; show its readable fields (product.title, body) or the placeholder 'unsupported message kind (productMessage)'",
-  orderMessage: "stored as an empty 'unknown' bubble; show its readable fields (orderTitle, message) or the placeholder 'unsupported message kind (orderMessage)'",
-  invoiceMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (invoiceMessage)'",
-  paymentInviteMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (paymentInviteMessage)'",
-  interactiveMessage: "stored as an empty 'unknown' bubble; show its readable fields (body.text, header.title) or the placeholder 'unsupported message kind (interactiveMessage)'",
-  interactiveResponseMessage: "stored as an empty 'unknown' bubble; show its readable fields (body.text) or the placeholder 'unsupported message kind (interactiveResponseMessage)'",
-  encCommentMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (encCommentMessage)'",
-  richResponseMessage: "stored as an empty 'unknown' bubble; show its readable fields (submessages[].messageText) or the placeholder 'unsupported message kind (richResponseMessage)'",
-  statusNotificationMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (statusNotificationMessage)'",
-  statusStickerInteractionMessage: "stored as an empty 'unknown' bubble; show its readable fields or the placeholder 'unsupported message kind (statusStickerInteractionMessage)'",
-};
+const SWEEP_GAPS: Record<string, string> = {};
 
 const CONTENT_FIELDS = Object.getOwnPropertyNames(proto.Message.prototype).filter(
   (k) => !k.startsWith('_') && k !== 'constructor' && k !== 'toJSON',

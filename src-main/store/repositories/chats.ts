@@ -85,8 +85,11 @@ export function createChatsRepository(db: Db) {
     `SELECT pk, session_id, chat_jid, wa_message_id, from_me, sender_jid, sender_lid, sender_name, type, body,
        media_filename, media_mimetype, media_size, has_media, mentions, mention_names, quoted_message_id, timestamp,
        created_at, ack_level, error, edited, deleted, placeholder
-     FROM messages WHERE session_id = ? AND chat_jid = ? ORDER BY timestamp DESC, pk DESC LIMIT 1`,
+     FROM messages WHERE session_id = ? AND chat_jid = ? AND type <> 'reaction'
+     ORDER BY timestamp DESC, pk DESC LIMIT 1`,
   );
+  // The one rule for reactions (as WhatsApp's chat list): never the preview, never moving the chat
+  // (ingest/chats.ts touch() gives them no activity time; the renderer's applyMessageToChats skips them).
   const remove = db.prepare('DELETE FROM chats WHERE session_id = ? AND jid = ?');
   const removeMessages = db.prepare('DELETE FROM messages WHERE session_id = ? AND chat_jid = ?');
   const markRead = db.prepare('UPDATE chats SET unread_count = 0 WHERE session_id = ? AND jid = ?');

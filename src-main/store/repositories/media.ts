@@ -64,7 +64,7 @@ export interface MediaStorageCounts {
 
 export type MediaRepository = ReturnType<typeof createMediaRepository>;
 
-/** Media files, per-message media jobs and per-session media policy (migration 006). */
+/** Media files, per-message media jobs and per-session media policy (migration 005). */
 export function createMediaRepository(db: Db) {
   // Resolves the message by its natural key inside the statement, so the ingestion hook needs no pk.
   const insertJob = db.prepare(`INSERT OR IGNORE INTO media_jobs

@@ -267,6 +267,10 @@ export function createMessagesRepository(db: Db) {
       WHERE session_id = ? AND chat_jid = ? AND type = 'reaction' AND quoted_message_id IN (${'?,'.repeat(n - 1)}?)`;
   const rawsSql = (n: number) => `SELECT pk, raw FROM messages WHERE raw IS NOT NULL AND pk IN (${'?,'.repeat(n - 1)}?)`;
   const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
+  const fixSender = db.prepare(
+    // Served by messages_unresolved_sender (migration 007): only rows still lacking a phone JID.
+    'UPDATE messages SET sender_jid = ? WHERE session_id = ? AND sender_lid = ? AND sender_jid IS NULL RETURNING pk',
+  );
 
   /**
    * The same insert with positional parameters, for ingestion's hot path (history sync: one call per
@@ -421,6 +425,10 @@ export function createMessagesRepository(db: Db) {
         for (const r of db.prepare(rawsSql(part.length)).all(...part) as { pk: number; raw: string }[]) out.set(r.pk, r.raw);
       }
       return out;
+    },
+    /** Gives the messages sent under a LID only its phone JID (a mapping learned later); their pks. */
+    setSenderJidForLid(sessionId: string, lid: string, pn: string): number[] {
+      return (fixSender.all(pn, sessionId, lid) as { pk: number }[]).map((r) => r.pk);
     },
     count(sessionId: string, chatJid: string): number {
       return (countChat.get(sessionId, chatJid) as { n: number }).n;

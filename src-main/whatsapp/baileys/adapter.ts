@@ -39,6 +39,7 @@ import type {
   AccountIdentity,
   ChannelInfo,
   ClientContext,
+  HistoryAnchor,
   ClientUpdate,
   OutgoingText,
   PresenceState,
@@ -504,6 +505,16 @@ class BaileysClient implements WhatsAppClient {
       if (!isAlreadyFollowing(e)) throw upstream('WhatsApp could not follow the channel', e);
     }
     this.store.channels.upsert(this.sessionId, { jid, following: true });
+  }
+
+  async fetchHistory(chatJid: string, oldest: HistoryAnchor | null, count: number): Promise<void> {
+    const sock = this.requireOpen();
+    const key = { remoteJid: chatJid, fromMe: oldest?.fromMe ?? false, id: oldest?.waMessageId ?? '' };
+    try {
+      await sock.fetchMessageHistory(count, key, oldest?.timestamp ?? this.now());
+    } catch (e) {
+      throw upstream('WhatsApp could not ask the phone for older messages', e);
+    }
   }
 
   private requireOpen(): SocketLike {

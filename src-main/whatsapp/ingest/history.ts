@@ -5,6 +5,7 @@
 import { proto, type BaileysEventMap, type Chat as WAChat, type Contact as WAContact, type WAMessage } from '@whiskeysockets/baileys';
 import { syncProgressPayload } from '../../core/event-payloads.js';
 import type { SyncState } from '../../core/types.js';
+import { canonicalChatJid } from '../../core/jid.js';
 import { mapMessage, protocolAction, type ProtocolAction } from '../mapper.js';
 import { each, emit, guard, warn, type Batch } from './batch.js';
 import { flushTouches, upsertChat } from './chats.js';
@@ -60,6 +61,10 @@ export function applyHistoryChunk(b: Batch, data: HistoryChunk): void {
   }
   if (actions) for (const { m, action } of actions) guard(b, 'messaging-history.set', () => applyProtocol(b, m, action));
   flushTouches(b);
+  if (data.syncType === SYNC.ON_DEMAND || (data.syncType as unknown) === 'ON_DEMAND') {
+    guard(b, 'messaging-history.set', () => onDemandAnswered(b, data));
+    return;
+  }
   guard(b, 'messaging-history.set', () => {
     const p = data.progress;
     if (typeof p === 'number' && Number.isFinite(p)) {
@@ -69,6 +74,36 @@ export function applyHistoryChunk(b: Batch, data: HistoryChunk): void {
       setSync(b, 'syncing', null);
     }
   });
+}
+
+const SYNC = proto.HistorySync.HistorySyncType;
+
+/**
+ * The phone's answer to a backfill (Baileys' fetchMessageHistory, src-main/app/history.ts): it does not
+ * change the session's sync state; each chat it names gets a 'sync.progress' with its chatJid, and a chat
+ * whose start it reached (endOfHistoryTransfer, or no older messages at all) is marked complete.
+ */
+function onDemandAnswered(b: Batch, data: HistoryChunk): void {
+  const { store } = b.s.env;
+  const chats = new Set<string>();
+  const reachedStart = new Set<string>();
+  const withMessages = new Set<string>();
+  for (const m of Array.isArray(data.messages) ? data.messages : []) {
+    const jid = m?.key ? canonicalChatJid(m.key, b.s.ctx) : null;
+    if (jid) withMessages.add(jid);
+  }
+  for (const c of Array.isArray(data.chats) ? data.chats : []) {
+    const jid = canonicalChatJid({ remoteJid: c?.id ?? null }, b.s.ctx);
+    if (!jid) continue;
+    chats.add(jid);
+    if ((c as { endOfHistoryTransfer?: boolean | null }).endOfHistoryTransfer === true || !withMessages.has(jid)) reachedStart.add(jid);
+  }
+  for (const jid of withMessages) chats.add(jid);
+  for (const jid of chats) {
+    if (reachedStart.has(jid)) store.chatHistory.markStartKnown(b.s.id, jid);
+    // With a chatJid, state and progress are those of the chat's backfill, not of the session's sync.
+    emit(b, 'sync.progress', syncProgressPayload('complete', 100, jid));
+  }
 }
 
 export function historyStatus(b: Batch, data: BaileysEventMap['messaging-history.status']): void {

@@ -6,6 +6,7 @@
 import type { Contact as WAContact, WAMessageKey } from '@whiskeysockets/baileys';
 import { chatDeletedPayload } from '../../core/event-payloads.js';
 import { isLidJid, isPhoneJid, keyMapping, meIdentity, normalizeJid, type MeIdentity } from '../../core/jid.js';
+import { rowToMessage } from '../../store/repositories/messages.js';
 import { type MapperContext } from '../mapper.js';
 import { emit, str, type Batch, type IngestEnv } from './batch.js';
 
@@ -134,6 +135,20 @@ export function mergeLidChat(b: Batch, lid: string, pn: string): void {
   }
   if (store.chats.mergeLidInto(sid, lid, pn)) emit(b, 'chat.deleted', chatDeletedPayload(lid, pn));
   else if (pending) store.messages.moveChat(sid, lid, pn);
+  fixSenders(b, lid, pn);
+}
+
+/**
+ * Messages stored while their sender was known only by LID (group messages, mostly) get the phone JID now.
+ * Each is published again as 'message' (the same id: clients replace the row they show, docs/API.md), so an
+ * open conversation shows the name or number instead of the bare LID.
+ */
+function fixSenders(b: Batch, lid: string, pn: string): void {
+  const { store } = b.s.env;
+  for (const pk of store.messages.setSenderJidForLid(b.s.id, lid, pn)) {
+    const row = store.messages.get(pk);
+    if (row && !row.placeholder) emit(b, 'message', rowToMessage(row));
+  }
 }
 
 export function harvestKey(b: Batch, key: WAMessageKey | null | undefined): void {

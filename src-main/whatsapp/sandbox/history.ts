@@ -32,17 +32,19 @@ export interface PlanHistoryOptions {
   bootstrapMessagesPerChat?: number;
   /** Number of RECENT chunks (default 12). */
   recentChunks?: number;
+  /** Messages (`chatJid/id`) the phone keeps to itself at pairing: only a backfill fetches them (on-demand.ts). */
+  phoneOnly?: ReadonlySet<string>;
 }
 
 const SYNC = proto.HistorySync.HistorySyncType;
 
-interface ConversationMeta {
+export interface ConversationMeta {
   chat: SandboxChat | null;
   channel: SandboxChannel | null;
   lastTimestamp: number;
 }
 
-function conversationObject(meta: ConversationMeta, messages: WAMessage[]): proto.IConversation {
+export function conversationObject(meta: ConversationMeta, messages: WAMessage[]): proto.IConversation {
   const base: proto.IConversation = {
     conversationTimestamp: meta.lastTimestamp,
     messages: messages.map((message, i) => ({ message, msgOrderId: messages.length - i })),
@@ -75,7 +77,7 @@ function conversationObject(meta: ConversationMeta, messages: WAMessage[]): prot
 }
 
 /** Runs a HistorySync object through encode -> decode -> processHistoryMessage, like a downloaded blob. */
-function toEvent(sync: proto.IHistorySync, chunkOrder: number): Omit<HistorySetEvent, 'isLatest'> {
+export function toEvent(sync: proto.IHistorySync, chunkOrder: number): Omit<HistorySetEvent, 'isLatest'> {
   const bytes = proto.HistorySync.encode(proto.HistorySync.fromObject(sync)).finish();
   const decoded = proto.HistorySync.decode(bytes);
   const data = processHistoryMessage(decoded);
@@ -95,6 +97,7 @@ export function planHistory(account: SandboxAccount, options: PlanHistoryOptions
   const byChat = new Map<string, WAMessage[]>();
   for (const message of account.messages) {
     const jid = message.key.remoteJid!;
+    if (options.phoneOnly?.has(`${jid}/${message.key.id}`)) continue;
     const meta = metas.get(jid);
     if (meta) meta.lastTimestamp = Math.max(meta.lastTimestamp, Number(toNumber(message.messageTimestamp ?? 0)));
     let list = byChat.get(jid);

@@ -40,6 +40,8 @@ import {
 
 export interface CreateSandboxOptions {
   seed: number;
+  /** The seed of one session's simulated account (default: `seed`); two seeds are two different people. */
+  seedFor?: (sessionId: string) => number | null | undefined;
   /** New incoming messages per minute once a session is open and synced; 0 = none. */
   ratePerMinute: number;
   logger: Logger;
@@ -114,16 +116,21 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
   let forgotten = 0;
   let liveStreams = 0;
 
-  function accountFor(creds: AuthenticationCreds): SandboxAccount {
+  function seedOf(sessionId: string): number {
+    const own = opts.seedFor?.(sessionId);
+    return own !== null && own !== undefined && Number.isFinite(own) ? Math.trunc(own) >>> 0 : seed;
+  }
+
+  function accountFor(creds: AuthenticationCreds, accountSeed: number = seed): SandboxAccount {
     const additional = creds.additionalData as { sandbox?: { historyEndAt?: unknown } } | undefined;
     const anchored = Number(additional?.sandbox?.historyEndAt);
     const endAt = Number.isFinite(anchored) && anchored > 0 ? anchored : startedAt;
     const mePhone = creds.me?.id?.split(/[:@]/)[0];
     const meLidUser = creds.me?.lid?.split(/[:@]/)[0];
-    const cacheKey = `${endAt}|${mePhone ?? ''}|${meLidUser ?? ''}`;
+    const cacheKey = `${accountSeed}|${endAt}|${mePhone ?? ''}|${meLidUser ?? ''}`;
     let account = accounts.get(cacheKey);
     if (!account) {
-      account = generateSandboxAccount(seed, {
+      account = generateSandboxAccount(accountSeed, {
         endAt,
         media: opts.media ?? null,
         ...(mePhone && /^[0-9]+$/.test(mePhone) ? { mePhone } : {}),
@@ -148,6 +155,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
 
   const env: SandboxEnvironment = {
     seed,
+    seedOf,
     ratePerMinute: opts.ratePerMinute,
     timing: { ...DEFAULT_SANDBOX_TIMING, ...opts.timing },
     timers,

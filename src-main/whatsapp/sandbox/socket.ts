@@ -45,6 +45,7 @@ import type { Logger } from 'pino';
 import type { SocketFactoryOptions, SocketLike } from '../socket.js';
 import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat } from './account.js';
 import { planHistory, type HistoryChunk } from './history.js';
+import { onDemandAnswer, phoneOnlyIds } from './on-demand.js';
 import type { LiveStream } from './live.js';
 import type { Prng } from './prng.js';
 
@@ -124,7 +125,9 @@ export interface SandboxEnvironment {
   now: () => number;
   logger: Logger;
   /** The simulated account for these creds (cached by the controller). */
-  accountFor(creds: AuthenticationCreds): SandboxAccount;
+  accountFor(creds: AuthenticationCreds, seed?: number): SandboxAccount;
+  /** The seed of a session's simulated account (index.ts seedOf). */
+  seedOf(sessionId: string): number;
   /** The live stream for this session and account (created once per session by the controller). */
   liveFor(session: SandboxSessionRuntime, account: SandboxAccount): LiveStream;
   /** Optional: the gateway's own knowledge that this session's history sync is complete. */
@@ -216,6 +219,7 @@ export class SimulatedSocket {
       newsletterCreate: (name, description) => this.newsletterCreate(name, description),
       newsletterFollow: (jid) => this.newsletterFollow(jid),
       updateMediaMessage: (msg) => this.updateMediaMessage(msg),
+      fetchMessageHistory: (count, key, oldestTimestamp) => this.fetchMessageHistory(count, key, oldestTimestamp),
     };
   }
 
@@ -283,10 +287,14 @@ export class SimulatedSocket {
     this.after(qrRotateMs, () => this.nextQr());
   }
 
+  private accountSeed(): number {
+    return this.env.seedOf(this.session.sessionId);
+  }
+
   /** The phone confirmed the pairing (QR scanned or code entered): what pair-success does in Baileys. */
   completePairing(): void {
     if (!this.waitingForPairing()) return;
-    const seedMe = sandboxMe(this.env.seed);
+    const seedMe = sandboxMe(this.accountSeed());
     const phone = this.pairingPhone ?? seedMe.phone;
     const lidUser = seedMe.lid.split('@')[0]!;
     const rng = this.session.rng;
@@ -317,13 +325,13 @@ export class SimulatedSocket {
 
   private openConnection(): void {
     const me = this.creds.me!;
-    if (!me.lid) me.lid = `${sandboxMe(this.env.seed).lid.split('@')[0]}:1@lid`;
+    if (!me.lid) me.lid = `${sandboxMe(this.accountSeed()).lid.split('@')[0]}:1@lid`;
     this.ev.emit('creds.update', { me: { ...me, name: me.name || SANDBOX_ACCOUNT_NAME } });
     this.open = true;
     this.ev.emit('connection.update', { connection: 'open' });
     this.ev.emit('connection.update', { receivedPendingNotifications: true });
     this.log.info('sandbox: connection open');
-    const account = this.env.accountFor(this.creds);
+    const account = this.env.accountFor(this.creds, this.accountSeed());
     for (const channel of account.channels) if (channel.owned) this.session.ownedChannels.add(channel.jid);
     const chunks = this.pendingHistory(account);
     if (chunks.length === 0) {
@@ -343,7 +351,7 @@ export class SimulatedSocket {
       this.log.warn({ err }, 'sandbox: historyComplete hook failed; checking the creds instead');
     }
     const processed = new Set((this.creds.processedHistoryMessages ?? []).map((m) => m.key?.id));
-    return planHistory(account).filter((chunk) => !processed.has(chunk.notificationKey.id));
+    return planHistory(account, { phoneOnly: phoneOnlyIds(account) }).filter((chunk) => !processed.has(chunk.notificationKey.id));
   }
 
   private sendHistory(account: SandboxAccount, chunks: HistoryChunk[], position: number): void {
@@ -533,7 +541,7 @@ export class SimulatedSocket {
     if (jid.endsWith('@newsletter') || jid.endsWith('@broadcast')) return;
     const seconds = () => Math.floor(this.env.now() / 1000);
     if (jid.endsWith('@g.us')) {
-      const account = this.env.accountFor(this.creds);
+      const account = this.env.accountFor(this.creds, this.accountSeed());
       const chat = account.chats.find((c) => c.jid === jid);
       const readers = chat ? chat.people.slice(0, 3).map((p) => (chat.addressing === 'lid' ? p.lid : p.pnJid)) : [];
       for (const participant of readers) {
@@ -558,7 +566,7 @@ export class SimulatedSocket {
   /** Simulated people answer some DMs: typing, then a reply quoting our message. */
   private maybeReply(jid: string, sent: WAMessage): void {
     if (this.env.ratePerMinute <= 0) return;
-    const account = this.env.accountFor(this.creds);
+    const account = this.env.accountFor(this.creds, this.accountSeed());
     const chat: SandboxChat | undefined = account.chats.find((c) => c.kind === 'dm' && (c.jid === jid || c.people[0]!.pnJid === jid || c.people[0]!.lid === jid));
     if (!chat) return;
     const live = this.env.liveFor(this.session, account);
@@ -587,6 +595,22 @@ export class SimulatedSocket {
     this.after(0, () => {
       this.ev.emit('presence.update', { id: toJid, presences: { [toJid]: { lastKnownPresence: 'available' } } });
     });
+  }
+
+  /**
+   * Baileys' fetchMessageHistory (a HISTORY_SYNC_ON_DEMAND peer-data request): the phone answers a moment
+   * later with an ON_DEMAND messaging-history.set (on-demand.ts); like Baileys, the call returns the request id.
+   */
+  async fetchMessageHistory(count: number, key: WAMessageKey, oldestTimestamp: Parameters<typeof toNumber>[0]): Promise<string> {
+    this.requireOpen();
+    const account = this.env.accountFor(this.creds, this.accountSeed());
+    const requestId = `SBXPDO${this.session.rng.hex(8).toUpperCase()}`;
+    const at = Number(toNumber(oldestTimestamp));
+    this.after(this.env.timing.historyChunkMs, () => {
+      const answer = key.remoteJid ? onDemandAnswer(account, key.remoteJid, key.id, at, count) : null;
+      if (answer) this.ev.emit('messaging-history.set', { ...answer, isLatest: false, peerDataRequestSessionId: requestId });
+    });
+    return requestId;
   }
 
   async newsletterCreate(name: string, description?: string): Promise<NewsletterMetadata> {

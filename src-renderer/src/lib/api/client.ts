@@ -6,6 +6,8 @@
 import { ApiError, errorFromEnvelope } from './errors.js';
 import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookInput } from './webhook-types.js';
 import type {
+  BackfillRequest,
+  ChatCoverage,
   ApiKeyInfo,
   Capability,
   Channel,
@@ -135,6 +137,13 @@ export class ApiClient {
     return this.request('GET', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/messages`, {
       query: pageQuery(page),
     });
+  }
+  chatCoverage(sessionId: string, chatJid: string): Promise<ChatCoverage> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/coverage`);
+  }
+  /** Asks the phone for older messages; the answer arrives as `sync.progress` with this chatJid. */
+  backfillChat(sessionId: string, chatJid: string): Promise<BackfillRequest> {
+    return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}:backfill`);
   }
   deleteChat(sessionId: string, chatJid: string): Promise<void> {
     return this.request('DELETE', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}`);

@@ -19,6 +19,23 @@ export type {
 export type { EventPayloads, RealtimeEventName, RealtimeFrame } from '@core/events.js';
 import type { Capability, Message, Session } from '@core/types.js';
 
+/** GET /sessions/{s}/chats/{cid}/coverage (src-main/api/resources/history.ts). */
+export interface ChatCoverage {
+  chatJid: string;
+  oldestMessageId: string | null;
+  oldestMessageAt: number | null;
+  newestMessageAt: number | null;
+  count: number;
+  complete: boolean;
+  gaps: { after: string; before: string }[];
+}
+
+export interface BackfillRequest {
+  chatJid: string;
+  beforeMessageId: string | null;
+  count: number;
+}
+
 export interface TokenGrant {
   token: string;
   /** Epoch ms (seconds and ISO strings are tolerated and normalised). */

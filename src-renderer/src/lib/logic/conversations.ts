@@ -84,11 +84,13 @@ const TYPE_LABELS: Record<string, string> = {
 export function applyMessageToChats(chats: readonly Chat[], message: Message, isOpen: boolean): Chat[] | null {
   const at = chats.findIndex((c) => c.jid === message.chatJid);
   if (at < 0) return null;
+  // Reactions never become the preview nor move the chat (the same rule as the store's lastMessage).
+  if (message.type === 'reaction') return chats.slice();
   const chat = chats[at]!;
   const isNewer = chat.lastMessageAt === null || message.timestamp >= chat.lastMessageAt;
   const isSameAsLast = chat.lastMessage?.id === message.id;
   if (!isNewer && !isSameAsLast) return chats.slice();
-  const bumpUnread = !message.fromMe && !isOpen && !isSameAsLast && message.type !== 'reaction';
+  const bumpUnread = !message.fromMe && !isOpen && !isSameAsLast;
   const updated: Chat = {
     ...chat,
     lastMessage: message,

@@ -112,6 +112,11 @@ export class AppState {
         break;
       }
       case 'sync.progress':
+        // With a chatJid it is one chat's backfill, not the session's sync.
+        if (frame.payload.chatJid) {
+          inbox?.onChatBackfill(frame.payload);
+          break;
+        }
         this.sessions.applySync(frame.session, frame.payload);
         // History batches are stored without per-message events: re-read the lists as they land.
         inbox?.refreshSoon();

@@ -4,7 +4,7 @@
  */
 import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
-import type { Message, Page } from '../api/types.js';
+import type { ChatCoverage, EventPayloads, Message, Page } from '../api/types.js';
 import { applyStatusUpdate, mergeMessages, upsertMessage, type MessageStatusUpdate } from '../logic/timeline.js';
 
 export type ConversationKind = 'chat' | 'channel';
@@ -17,6 +17,10 @@ export class ConversationState {
   nextCursor = $state<string | null>(null);
   /** Set when the chat disappeared (deleted locally here or elsewhere). */
   gone = $state(false);
+  /** How much of the chat is stored (chats only); null until known. */
+  coverage = $state.raw<ChatCoverage | null>(null);
+  /** A backfill was asked for and the phone has not answered yet. */
+  backfilling = $state(false);
   private disposed = false;
 
   constructor(
@@ -68,6 +72,54 @@ export class ConversationState {
     } finally {
       if (!this.disposed) this.loading = false;
     }
+  }
+
+  /** True when the stored history ends here but the phone may have older messages ("Load older from phone"). */
+  get canBackfill(): boolean {
+    return this.kind === 'chat' && this.loaded && !this.hasMore && this.coverage !== null && !this.coverage.complete;
+  }
+
+  async loadCoverage(): Promise<void> {
+    if (this.kind !== 'chat') return;
+    try {
+      const coverage = await this.api.chatCoverage(this.sessionId, this.jid);
+      if (!this.disposed) this.coverage = coverage;
+    } catch {
+      // Without coverage the button stays hidden; the messages themselves are unaffected.
+    }
+  }
+
+  /** Asks the phone for older messages; the answer comes as a `sync.progress` with this chatJid. */
+  async backfill(): Promise<void> {
+    if (this.backfilling || !this.canBackfill) return;
+    this.backfilling = true;
+    try {
+      await this.api.backfillChat(this.sessionId, this.jid);
+    } catch (error) {
+      if (!this.disposed) {
+        this.error = describeError(error);
+        this.backfilling = false;
+      }
+    }
+  }
+
+  /** The phone answered: re-read the stored pages down to the older messages, and the coverage. */
+  async onBackfillProgress(progress: EventPayloads['sync.progress']): Promise<void> {
+    if (progress.chatJid !== this.jid || progress.state !== 'complete') return;
+    try {
+      const limit = Math.min(200, this.messages.length + 50);
+      const page = await (this.kind === 'chat'
+        ? this.api.listChatMessages(this.sessionId, this.jid, { limit, cursor: null })
+        : this.api.listChannelMessages(this.sessionId, this.jid, { limit, cursor: null }));
+      if (this.disposed) return;
+      this.messages = mergeMessages(this.messages, page.data);
+      this.nextCursor = page.nextCursor || null;
+    } catch (error) {
+      if (!this.disposed) this.error = describeError(error);
+    } finally {
+      if (!this.disposed) this.backfilling = false;
+    }
+    await this.loadCoverage();
   }
 
   /** A `message` event (or our own send) for this conversation. */

@@ -53,7 +53,7 @@ export class InboxState {
     this.notice = null;
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
-    void conversation.loadInitial();
+    void conversation.loadInitial().then(() => conversation.loadCoverage());
   }
 
   close(): void {
@@ -77,6 +77,11 @@ export class InboxState {
     const next = applyMessageToChats(this.chats.items, message, this.isOpen(message.chatJid));
     if (next) this.chats.replace(next);
     else this.refreshSoon(); // a chat we have not loaded: fetch it with its real name
+  }
+
+  /** A chat backfill's progress (`sync.progress` with a chatJid). */
+  onChatBackfill(progress: EventPayloads['sync.progress']): void {
+    void this.open?.onBackfillProgress(progress);
   }
 
   onStatus(update: EventPayloads['message.status']): void {
