@@ -11,8 +11,9 @@
  * while someone pages is either above the cursor (not seen, never duplicated) or below it (seen once).
  *
  * The plan is forced with CROSS JOIN: FTS5 outer (by key, descending), then messages by primary key
- * (pk = rowid % 2^31), then the chat's name. Filters (chat, sender, type, media, time, channels) are checked
- * on the joined message row; before/after also bound the key range so FTS5 skips what is out of range.
+ * (pk = rowid % 2^31), then the chat's name. Chat and sender filters are filter tokens in the FTS tables
+ * (chat_key, sender_key), intersected by FTS5 before any row lookup; the other filters (type, media, time,
+ * channels) are checked on the joined message row; before/after also bound the key range.
  */
 import type { Db } from '../database.js';
 import type { Statement } from 'better-sqlite3';
@@ -49,6 +50,22 @@ export interface BackfillProgress {
   queued: number;
   /** True once every pre-migration row has been looked at and nothing is queued. */
   finished: boolean;
+}
+
+/** The filter token of a JID in chat_key / sender_key (migrations/003_message_search.sql): SQLite's hex() is upper case. */
+export const filterKey = (prefix: 'c' | 's', jid: string): string => `${prefix}${Buffer.from(jid, 'utf8').toString('hex').toUpperCase()}z`;
+const TEXT_COLUMNS = '{body media_filename sender_name search_text}';
+
+/**
+ * The MATCH expression: the user's terms restricted to the text columns (so they can never match a filter
+ * token), AND the chat / sender tokens asked for, which FTS5 intersects inside the index.
+ */
+function searchMatch(query: ParsedQuery, filters: SearchFilters): string | null {
+  const parts: string[] = [];
+  if (query.match !== null) parts.push(`${TEXT_COLUMNS} : (${query.match})`);
+  if (filters.chatJid !== undefined) parts.push(`{chat_key} : "${filterKey('c', filters.chatJid)}"`);
+  if (filters.senderJid !== undefined) parts.push(`{sender_key} : "${filterKey('s', filters.senderJid)}"`);
+  return parts.length ? parts.join(' AND ') : null;
 }
 
 const KEY = (ts: string, pk: string) => `((${ts}) / 1000) * 2147483648 + (${pk})`;
@@ -89,9 +106,13 @@ export function createSearchRepository(db: Db) {
   const batchLow = db.prepare('SELECT pk FROM messages WHERE pk < ? ORDER BY pk DESC LIMIT 1 OFFSET ?').pluck();
   const countRange = db.prepare('SELECT count(*) FROM messages WHERE pk >= ? AND pk < ?').pluck();
   // Rows go to FTS5 sorted by key: it flushes a segment whenever a rowid is not above the previous one.
-  const cols = `${KEY('m.timestamp', 'm.pk')} AS k, m.body, m.media_filename, m.sender_name, m.search_text`;
-  const insertWords = 'INSERT OR REPLACE INTO message_search (rowid, body, media_filename, sender_name, search_text)';
-  const insertCjk = 'INSERT OR REPLACE INTO message_search_cjk (rowid, body, media_filename, sender_name, search_text)';
+  const cols = `${KEY('m.timestamp', 'm.pk')} AS k, m.body, m.media_filename, m.sender_name, m.search_text,
+    'c' || hex(m.chat_jid) || 'z' AS chat_key,
+    trim(CASE WHEN m.sender_jid IS NOT NULL THEN 's' || hex(m.sender_jid) || 'z' ELSE '' END || ' ' ||
+         CASE WHEN m.sender_lid IS NOT NULL THEN 's' || hex(m.sender_lid) || 'z' ELSE '' END) AS sender_key`;
+  const target = '(rowid, body, media_filename, sender_name, search_text, chat_key, sender_key)';
+  const insertWords = `INSERT OR REPLACE INTO message_search ${target}`;
+  const insertCjk = `INSERT OR REPLACE INTO message_search_cjk ${target}`;
   // Same ranges as CJK_CHARS of search-query.ts.
   const hasCjk = `coalesce(m.body, '') || ' ' || coalesce(m.media_filename, '') || ' ' || coalesce(m.sender_name, '') || ' ' ||
     coalesce(m.search_text, '') GLOB '*[ก-໿က-႟ក-៿぀-ヿ㐀-䶿一-鿿가-힯豈-﫿𠀀-𯿿]*'`;
@@ -134,9 +155,10 @@ export function createSearchRepository(db: Db) {
       const table = query.index === 'cjk' ? 'message_search_cjk' : 'message_search';
       const where: string[] = [];
       const params: unknown[] = [];
-      if (query.match !== null) {
+      const match = searchMatch(query, filters);
+      if (match !== null) {
         where.push(`${table} MATCH ?`);
-        params.push(query.match);
+        params.push(match);
       }
       for (const pattern of query.like) {
         where.push(
