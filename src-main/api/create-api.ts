@@ -20,6 +20,7 @@ import { registerKeyRoutes } from './resources/keys.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
+import { registerSearchRoutes } from './resources/search.js';
 import { registerSessionRoutes } from './resources/sessions.js';
 import {
   ApiKeySchema,
@@ -93,6 +94,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerSessionRoutes(registry, deps);
   registerChatRoutes(registry, deps);
   registerChannelRoutes(registry, deps);
+  registerSearchRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
   registerKeyRoutes(registry, deps);
   registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));

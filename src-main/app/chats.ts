@@ -9,6 +9,7 @@ import { PRESENCE_STATES, type PresenceState } from '../core/whatsapp-port.js';
 import type { Store } from '../store/index.js';
 import { rowToMessage } from '../store/repositories/messages.js';
 import { requireCapability, type Input } from './access.js';
+import { aroundPage, newerKey, newerPage, type WindowPageOf } from './message-window.js';
 import { activityKey, keysetPage, numericPosition, type PageInput, type PageOf } from './paging.js';
 import type { SessionsService } from './sessions.js';
 
@@ -19,9 +20,23 @@ export interface ChatsDeps {
   publisher: EventPublisher;
 }
 
-/** Messages of one stored conversation, newest first (shared with channel posts). */
-export function messagePage(deps: Pick<ChatsDeps, 'store' | 'cursors'>, sessionId: string, chatJid: string, page: PageInput): PageOf<Message> {
-  return keysetPage(deps.cursors, `messages:${sessionId}:${chatJid}`, page, {
+/**
+ * Messages of one stored conversation, newest first (shared with channel posts). `around` (a message id)
+ * returns the page holding that message; a cursor from `prevCursor` pages newer (app/message-window.ts).
+ */
+export function messagePage(
+  deps: Pick<ChatsDeps, 'store' | 'cursors'>,
+  sessionId: string,
+  chatJid: string,
+  page: PageInput & { around?: string | undefined },
+): WindowPageOf<Message> {
+  const listing = `messages:${sessionId}:${chatJid}`;
+  if (page.around !== undefined) return aroundPage(deps, listing, sessionId, chatJid, page.limit, page.around);
+  if (page.cursor) {
+    const newer = newerKey(deps.cursors.decode(listing, page.cursor));
+    if (newer) return newerPage(deps, listing, sessionId, chatJid, page.limit, newer);
+  }
+  return keysetPage(deps.cursors, listing, page, {
     key: (after) => {
       const p = numericPosition(after);
       return p ? { timestamp: p[0], pk: p[1] } : undefined;
@@ -66,7 +81,7 @@ export function createChatsService(deps: ChatsDeps) {
       });
     },
 
-    messages(p: Principal, sessionId: string, cid: string, page: PageInput): PageOf<Message> {
+    messages(p: Principal, sessionId: string, cid: string, page: PageInput & { around?: string | undefined }): WindowPageOf<Message> {
       requireCapability(p, 'read');
       const s = sessions.inOrg(p, sessionId);
       return messagePage(deps, s.id, requireChat(s.id, cid), page);

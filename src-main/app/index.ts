@@ -11,6 +11,7 @@ import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
+import { createSearchService, type SearchService } from './search.js';
 import type { SandboxControls, SessionControl } from './ports.js';
 import { createSessionsService, type SessionsService } from './sessions.js';
 
@@ -35,6 +36,7 @@ export interface AppServices {
   channels: ChannelsService;
   messages: MessagesService;
   keys: KeysService;
+  search: SearchService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -45,5 +47,6 @@ export function createAppServices(deps: AppDeps): AppServices {
     channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors }),
     messages: createMessagesService({ sessions }),
     keys: createKeysService({ apiKeys: deps.apiKeys }),
+    search: createSearchService({ store: deps.store, sessions, cursors: deps.cursors }),
   };
 }

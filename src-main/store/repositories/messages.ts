@@ -238,6 +238,13 @@ export function createMessagesRepository(db: Db) {
   const latest = db.prepare(
     `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? ORDER BY timestamp DESC, pk DESC LIMIT 1`,
   );
+  // Paging newer (search "open at message", chats ?around=): the rows right after a key, oldest first.
+  const newerPage = db
+    .prepare(
+      `SELECT ${PAGE_COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND (timestamp, pk) > (?, ?)
+     ORDER BY timestamp ASC, pk ASC LIMIT ?`,
+    )
+    .raw(true);
   const setAck = db.prepare(
     // A receipt only ever raises the level; an error (0) is recorded separately by setError.
     'UPDATE messages SET ack_level = ? WHERE pk = ? AND ack_level < ? AND ack_level <> 0',
@@ -358,6 +365,11 @@ export function createMessagesRepository(db: Db) {
       const rows = (
         after ? nextPage.all(sessionId, chatJid, after.timestamp, after.pk, limit) : firstPage.all(sessionId, chatJid, limit)
       ) as unknown[][];
+      return rows.map((a) => pageRow(a, sessionId, chatJid));
+    },
+    /** The `limit` messages right after `after` (newer), OLDEST first: the caller reverses them. */
+    pageNewer(sessionId: string, chatJid: string, limit: number, after: MessageKey): MessageRow[] {
+      const rows = newerPage.all(sessionId, chatJid, after.timestamp, after.pk, limit) as unknown[][];
       return rows.map((a) => pageRow(a, sessionId, chatJid));
     },
     latest(sessionId: string, chatJid: string): MessageRow | undefined {
