@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
 
 const DM = '6281234567890@s.whatsapp.net';
@@ -120,6 +120,15 @@ describe('GET /sessions/{s}/messages/search over HTTP', () => {
     const first = await search('pageword', '&limit=2');
     expect((await search('number', `&limit=2&cursor=${first.body.nextCursor}`)).status).toBe(400);
     expect((await search('pageword', `&limit=2&cursor=${first.body.nextCursor}&chat=${encodeURIComponent(DM)}`)).status).toBe(400);
+  });
+
+  it('the gateway indexes stored messages in the background, without a search', async () => {
+    const status = async () => (await g.req('GET', `/api/v1/sessions/${sid}/messages/search/status`, { auth: readKey })).body;
+    g.store.transaction(() => {
+      for (let i = 0; i < 300; i++) add(GROUP, `background batch ${i}`);
+    });
+    expect(g.store.search.backfillProgress().queued).toBeGreaterThan(0);
+    await vi.waitFor(async () => expect(await status()).toMatchObject({ queued: 0, finished: true }), { timeout: 10_000, interval: 50 });
   });
 
   it('403 without read, 404 for another session; index status is visible', async () => {

@@ -243,6 +243,11 @@ export function createSearchRepository(db: Db) {
       })();
     },
 
+    /** True when some work is left (queued rows or pre-migration rows): one cheap lookup, for a poller. */
+    pending(): boolean {
+      return anyQueued.get() !== undefined || metaInt('search.backfill_below') > 1;
+    },
+
     /** Backfill progress without doing any work. */
     backfillProgress(): BackfillProgress {
       return progress();
