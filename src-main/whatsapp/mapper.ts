@@ -206,6 +206,7 @@ function mapUnsafe(m: WAMessage, ctx: MapperContext): MessageRecord | null {
     edited: wasEdited(m.message),
     deleted,
     placeholder,
+    ...(described?.searchText ? { searchText: described.searchText } : {}),
     raw: writeRawMessage(m),
   };
 }

@@ -155,6 +155,13 @@ describe('store.search', () => {
     expect(find('decrypted').map((h) => h.message.pk)).toEqual([p]);
   });
 
+  it('finds the searchText of a record (poll options) through both inserts, and shows it in the snippet', () => {
+    add('Lunch?', { type: 'poll', searchText: 'Pizza, Sushi' });
+    expect(t.store.messages.insertFast(sid, rec('Dinner?', { type: 'poll', searchText: 'Rendang, Sushi' }), T0)).toBe(true);
+    expect(bodies('sushi')).toEqual(['Dinner?', 'Lunch?']);
+    expect(find('rendang')[0]!.snippet).toBe('<mark>Rendang</mark>, Sushi');
+  });
+
   it('filters by chat and sender inside the index: user text never matches a filter token, snippets never show one', () => {
     const dmKey = filterKey('c', DM);
     add(`typed ${dmKey} here`, { chatJid: GROUP });

@@ -215,6 +215,11 @@ export function createMessagesRepository(db: Db) {
     `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? ORDER BY pk LIMIT 1`,
   );
   const setRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ?');
+  // search_text (migration 003) is set apart from the insert: only polls and shared contacts have any. Prepared
+  // on first use, so the repository still opens old-schema databases (tests and the bench build those).
+  let setSearchTextStmt: ReturnType<Db['prepare']> | undefined;
+  const setSearchText = (text: string, pk: number | bigint) =>
+    (setSearchTextStmt ??= db.prepare('UPDATE messages SET search_text = ? WHERE pk = ?')).run(text, pk);
   const fillRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ? AND raw IS NULL');
   const removeReactions = db.prepare(
     `DELETE FROM messages WHERE session_id = @sessionId AND chat_jid = @chatJid AND type = 'reaction'
@@ -266,8 +271,7 @@ export function createMessagesRepository(db: Db) {
    */
   function insertFast(sessionId: string, m: MessageRecord, createdAt: number): boolean {
     const media = m.media;
-    return (
-      insertPositional.run(
+    const res = insertPositional.run(
         sessionId,
         m.chatJid,
         m.waMessageId,
@@ -292,15 +296,19 @@ export function createMessagesRepository(db: Db) {
         m.deleted ? 1 : 0,
         m.placeholder ? 1 : 0,
         m.raw,
-      ).changes === 1
-    );
+      );
+    if (res.changes !== 1) return false;
+    if (m.searchText) setSearchText(m.searchText, res.lastInsertRowid);
+    return true;
   }
 
   return {
     /** Inserts unless (session, chat, waMessageId) exists. Returns the new pk, or null if it was already there. */
     insert(sessionId: string, m: MessageRecord, createdAt: number = Date.now()): number | null {
       const res = insertIgnore.run(recordParams(sessionId, m, createdAt));
-      return res.changes === 1 ? Number(res.lastInsertRowid) : null;
+      if (res.changes !== 1) return null;
+      if (m.searchText) setSearchText(m.searchText, res.lastInsertRowid);
+      return Number(res.lastInsertRowid);
     },
     insertFast,
     /** Many records in one transaction (nested in the caller's, if any); returns how many rows were added. */
