@@ -19,6 +19,7 @@ export type { CreateSessionInput, SandboxControls, SandboxState, SessionControl 
 export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
+export { localSearch, type SearchResult } from './search.js';
 
 export interface AppDeps {
   store: Store;

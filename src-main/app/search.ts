@@ -3,8 +3,9 @@
  * ("The archive in use"). Channel posts are included only for principals with `send`. The cursor is bound
  * to the session, the query and the filters, so a cursor of one search cannot page another.
  */
-import type { CursorCodec } from '../core/cursor.js';
-import { ValidationError } from '../core/errors.js';
+import { randomBytes } from 'node:crypto';
+import { createCursorCodec, type CursorCodec } from '../core/cursor.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { Message, Principal } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { rowToMessage } from '../store/repositories/messages.js';
@@ -16,7 +17,7 @@ import type { SessionsService } from './sessions.js';
 
 export interface SearchDeps {
   store: Store;
-  sessions: SessionsService;
+  sessions: Pick<SessionsService, 'inOrg'> | { inOrg(p: Principal, sessionId: string): { id: string } };
   cursors: CursorCodec;
 }
 
@@ -97,4 +98,28 @@ export function createSearchService(deps: SearchDeps) {
       return store.search.backfillProgress();
     },
   };
+}
+
+/**
+ * Search for the local command line (cli/commands/search.ts): whoever can open the data dir owns it (as for
+ * `wagw keys`), so the principal has read and send (channel posts included). `session` may be omitted when
+ * the data dir holds exactly one session. Cursors are per run (the command prints one page).
+ */
+export function localSearch(store: Store, sessionArg: string | undefined, input: SearchInput, limit: number): PageOf<SearchResult> {
+  const all = store.sessions.listAll();
+  const session = sessionArg ? all.find((s) => s.id === sessionArg) : all.length === 1 ? all[0] : undefined;
+  if (sessionArg && !session) throw new NotFoundError(`no session ${sessionArg} in this data dir`, { session: sessionArg });
+  if (!session) {
+    throw new ValidationError(
+      all.length ? `choose a session with --session: ${all.map((s) => `${s.id} (${s.label})`).join(', ')}` : 'this data dir has no session',
+      { field: 'session' },
+    );
+  }
+  const owner: Principal = { kind: 'user', subject: 'local', organizationId: session.organization_id, role: 'owner', capabilities: ['read', 'send', 'manage'] };
+  const service = createSearchService({
+    store,
+    sessions: { inOrg: () => ({ id: session.id }) },
+    cursors: createCursorCodec(randomBytes(16).toString('hex')),
+  });
+  return service.search(owner, session.id, input, { limit });
 }
