@@ -8,6 +8,7 @@ import { applyMessageToChannels, applyMessageToChats } from '../logic/conversati
 import { isChannelJid } from '../logic/format.js';
 import { ConversationState, type ConversationKind } from './conversation.svelte.js';
 import { PagedList } from './paged-list.svelte.js';
+import { MessageSearchState } from './search.svelte.js';
 
 export type InboxTab = 'chats' | 'channels';
 
@@ -19,6 +20,8 @@ export class InboxState {
   notice = $state<string | null>(null);
   readonly chats: PagedList<Chat>;
   readonly channels: PagedList<Channel>;
+  /** Search in messages (the same box also filters the lists by name). */
+  readonly messageSearch: MessageSearchState;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -27,6 +30,7 @@ export class InboxState {
   ) {
     this.chats = new PagedList<Chat>((cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 }));
     this.channels = new PagedList<Channel>((cursor, q) => api.listChannels(sessionId, { cursor, q, limit: 50 }));
+    this.messageSearch = new MessageSearchState(api, sessionId);
   }
 
   async start(): Promise<void> {
@@ -49,6 +53,15 @@ export class InboxState {
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
     void conversation.loadInitial();
+  }
+
+  /** Opens a chat AT a message (a search result), highlighted, pageable both ways. */
+  openAt(kind: ConversationKind, jid: string, messageId: string): void {
+    this.open?.dispose();
+    this.notice = null;
+    const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
+    this.open = conversation;
+    void conversation.loadAround(messageId);
   }
 
   close(): void {
