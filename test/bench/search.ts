@@ -17,7 +17,7 @@
  *    with migration 003, alternating rounds, best of each: ratio raw / with-search (target >= 0.5); then the
  *    indexing of what the triggers queued (search.backfill), reported as rows/s and as a total-work ratio.
  *
- * Run alone: `node --import tsx test/bench/search.ts [--quick] [--out result.json]`.
+ * Run alone: `node --import tsx test/bench/search.ts [--quick] [--messages N] [--out result.json]`.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,11 @@ import { benchArgs, figure, finish, log, summarize, type Figure } from './common
 
 const BENCH = 'search';
 const args = benchArgs();
-const MESSAGES = args.quick ? 200_000 : 1_000_000;
+/** `--messages N` (a multiple of 10,000) sizes the archive for a standalone run on a slow machine. */
+const messagesFlag = process.argv.indexOf('--messages');
+const MESSAGES =
+  messagesFlag >= 0 ? Math.max(10_000, Math.round(Number(process.argv[messagesFlag + 1]) / 10_000) * 10_000) : args.quick ? 200_000 : 1_000_000;
+if (!Number.isFinite(MESSAGES)) throw new Error('--messages needs a number, e.g. --messages 200000');
 const INGEST = args.quick ? 20_000 : 100_000;
 const SAMPLES = args.quick ? 100 : 300;
 const LIKE_RUNS = args.quick ? 3 : 5;
