@@ -170,6 +170,8 @@ describe('store.search', () => {
     // The key text in a message body is just a word of that message, not a chat.
     expect(bodies(dmKey)).toEqual([`typed ${dmKey} here`]);
     expect(bodies('token', { ...ALL, chatJid: DM })).toEqual(['token test in dm']);
+    // With the filter tokens matched too, the snippet still comes from the text (they are the last columns).
+    expect(find('token', { ...ALL, chatJid: DM, senderJid: DM })[0]!.snippet).toBe('<mark>token</mark> test in dm');
     expect(bodies(dmKey, { ...ALL, chatJid: DM })).toEqual([]);
     // Searching for the key of the DM chat does not find the DM's messages (keys are not user-searchable).
     expect(bodies(filterKey('c', DM).toLowerCase())).toEqual([`typed ${dmKey} here`]);
