@@ -31,7 +31,7 @@
 --
 -- Indexed: body (text and captions), media_filename (documents), sender_name, and search_text: a new,
 -- nullable column for text that is not in those columns today (poll question/options, location names,
--- shared contact names live only in the raw payload). Ingestion fills it later; it is indexed like the
+-- shared contact names live only in the raw payload). Ingestion fills it (whatsapp/content.ts); it is indexed like the
 -- others already. Revoked messages (deleted = 1) are not indexed; editing replaces the indexed text; deleting
 -- a row (one message, a whole chat, a session cascade) removes it.
 --

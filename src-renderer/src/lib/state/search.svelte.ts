@@ -135,19 +135,3 @@ export class MessageSearchState {
     return this.hits[this.selected] ?? null;
   }
 }
-
-/** The snippet HTML (escaped text with <mark>) as parts to render as text nodes: never as HTML. */
-export function snippetParts(snippet: string): { text: string; mark: boolean }[] {
-  const decode = (s: string) =>
-    s.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ({ '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" })[e]!);
-  const parts: { text: string; mark: boolean }[] = [];
-  const re = /<mark>(.*?)<\/mark>/gs;
-  let last = 0;
-  for (let m = re.exec(snippet); m; m = re.exec(snippet)) {
-    if (m.index > last) parts.push({ text: decode(snippet.slice(last, m.index)), mark: false });
-    parts.push({ text: decode(m[1]!), mark: true });
-    last = m.index + m[0].length;
-  }
-  if (last < snippet.length) parts.push({ text: decode(snippet.slice(last)), mark: false });
-  return parts;
-}
