@@ -160,6 +160,10 @@ describe('store.search', () => {
     expect(t.store.messages.insertFast(sid, rec('Dinner?', { type: 'poll', searchText: 'Rendang, Sushi' }), T0)).toBe(true);
     expect(bodies('sushi')).toEqual(['Dinner?', 'Lunch?']);
     expect(find('rendang')[0]!.snippet).toBe('<mark>Rendang</mark>, Sushi');
+    // A placeholder (undecryptable at first) replaced by the real poll gets its options too.
+    const ph = add('', { type: 'unknown', placeholder: true });
+    t.store.messages.replacePlaceholder(ph, sid, rec('Later?', { type: 'poll', searchText: 'Gudeg, Soto' }));
+    expect(bodies('gudeg')).toEqual(['Later?']);
   });
 
   it('filters by chat and sender inside the index: user text never matches a filter token, snippets never show one', () => {

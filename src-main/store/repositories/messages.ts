@@ -322,6 +322,7 @@ export function createMessagesRepository(db: Db) {
     replacePlaceholder(pk: number, sessionId: string, m: MessageRecord): void {
       const p = recordParams(sessionId, m, 0);
       replaceContent.run({ ...p, pk });
+      if (m.searchText) setSearchText(m.searchText, pk);
     },
     find(sessionId: string, chatJid: string, waMessageId: string): MessageRow | undefined {
       return byChatAndId.get(sessionId, chatJid, waMessageId) as MessageRow | undefined;
