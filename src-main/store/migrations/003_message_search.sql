@@ -52,9 +52,10 @@
 
 -- chat_key and sender_key: filter tokens, so "in this chat" / "from this person" is answered inside FTS5
 -- (a doclist intersection) instead of checking the chat of every match (a chat holding 1 in 300 messages
--- meant ~15,000 row lookups per page). chat_key = 'c' || hex(chat_jid) || 'z'; sender_key = the same with
--- 's' for sender_jid and for sender_lid. One unicode61 token each; in the trigram table the 'c'/'s' and
--- 'z' (not hex digits) make the string match only a whole key. User text never reaches these columns: the
+-- meant ~15,000 row lookups per page). chat_key = 'c' + 16 hex digits of the JID's SHA-256 + 'z';
+-- sender_key = the same with 's' for sender_jid and for sender_lid (filterKey() and the search_key SQL
+-- function in repositories/search.ts, which fill them). One unicode61 token each; in the trigram table the
+-- fixed length and the non-hex frame letters make the string match only a whole key. User text never reaches these columns: the
 -- query parser quotes every term, and the repository restricts user terms to the four text columns with a
 -- column filter. They are the LAST columns so snippet() prefers a text column on a tie.
 ALTER TABLE messages ADD COLUMN search_text TEXT;

@@ -15,6 +15,7 @@
  * (chat_key, sender_key), intersected by FTS5 before any row lookup; the other filters (type, media, time,
  * channels) are checked on the joined message row; before/after also bound the key range.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../database.js';
 import type { Statement } from 'better-sqlite3';
 import { renderSnippet, type ParsedQuery } from '../search-query.js';
@@ -52,8 +53,14 @@ export interface BackfillProgress {
   finished: boolean;
 }
 
-/** The filter token of a JID in chat_key / sender_key (migrations/003_message_search.sql): SQLite's hex() is upper case. */
-export const filterKey = (prefix: 'c' | 's', jid: string): string => `${prefix}${Buffer.from(jid, 'utf8').toString('hex').toUpperCase()}z`;
+/**
+ * The filter token of a JID in chat_key / sender_key (migrations/003_message_search.sql): the prefix, 16 hex
+ * digits of its SHA-256, 'z'. Short, because FTS5 keeps a copy of every column per row (the JID's own hex
+ * doubled the index); fixed length and framed by non-hex letters, so in the trigram table too it matches a
+ * whole key only. A collision (2^-64) could not leak a row: the chat and sender are checked on the row too.
+ */
+export const filterKey = (prefix: 'c' | 's', jid: string): string =>
+  `${prefix}${createHash('sha256').update(jid, 'utf8').digest('hex').slice(0, 16)}z`;
 const TEXT_COLUMNS = '{body media_filename sender_name search_text}';
 
 /**
@@ -86,6 +93,10 @@ type HitRow = MessageRow & { chat_name: string | null; chat_type: string; snippe
 export type SearchRepository = ReturnType<typeof createSearchRepository>;
 
 export function createSearchRepository(db: Db) {
+  // Used by the indexing statements below (not by the migration's triggers, which only queue pks).
+  db.function('search_key', { deterministic: true }, (prefix: unknown, jid: unknown) =>
+    typeof jid === 'string' && (prefix === 'c' || prefix === 's') ? filterKey(prefix, jid) : '',
+  );
   const statements = new Map<string, Statement>();
   const prepared = (sql: string): Statement => {
     let s = statements.get(sql);
@@ -107,9 +118,8 @@ export function createSearchRepository(db: Db) {
   const countRange = db.prepare('SELECT count(*) FROM messages WHERE pk >= ? AND pk < ?').pluck();
   // Rows go to FTS5 sorted by key: it flushes a segment whenever a rowid is not above the previous one.
   const cols = `${KEY('m.timestamp', 'm.pk')} AS k, m.body, m.media_filename, m.sender_name, m.search_text,
-    'c' || hex(m.chat_jid) || 'z' AS chat_key,
-    trim(CASE WHEN m.sender_jid IS NOT NULL THEN 's' || hex(m.sender_jid) || 'z' ELSE '' END || ' ' ||
-         CASE WHEN m.sender_lid IS NOT NULL THEN 's' || hex(m.sender_lid) || 'z' ELSE '' END) AS sender_key`;
+    search_key('c', m.chat_jid) AS chat_key,
+    trim(search_key('s', m.sender_jid) || ' ' || search_key('s', m.sender_lid)) AS sender_key`;
   const target = '(rowid, body, media_filename, sender_name, search_text, chat_key, sender_key)';
   const insertWords = `INSERT OR REPLACE INTO message_search ${target}`;
   const insertCjk = `INSERT OR REPLACE INTO message_search_cjk ${target}`;
