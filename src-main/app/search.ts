@@ -13,11 +13,11 @@ import type { BackfillProgress, SearchFilters } from '../store/repositories/sear
 import { parseSearchQuery } from '../store/search-query.js';
 import { requireCapability } from './access.js';
 import { keysetPage, numericPosition, type PageInput, type PageOf } from './paging.js';
-import type { SessionsService } from './sessions.js';
 
 export interface SearchDeps {
   store: Store;
-  sessions: Pick<SessionsService, 'inOrg'> | { inOrg(p: Principal, sessionId: string): { id: string } };
+  /** The session lookup (SessionsService.inOrg; the command line passes its own, see localSearch). */
+  sessions: { inOrg(p: Principal, sessionId: string): { id: string } };
   cursors: CursorCodec;
 }
 
