@@ -23,6 +23,7 @@ import { registerMediaRoutes } from './resources/media.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
+import { registerSearchRoutes } from './resources/search.js';
 import { registerSessionRoutes } from './resources/sessions.js';
 import { registerWebhookRoutes } from './resources/webhooks.js';
 import {
@@ -108,6 +109,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerExportRoutes(registry, deps);
   registerHistoryRoutes(registry, deps);
   registerChannelRoutes(registry, deps);
+  registerSearchRoutes(registry, deps);
   registerMessageRoutes(registry, deps);
   registerMediaRoutes(registry, deps);
   registerKeyRoutes(registry, deps);

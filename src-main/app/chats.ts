@@ -7,9 +7,10 @@ import { isChatJid, isLidJid } from '../core/jid.js';
 import type { Chat, Message, Principal } from '../core/types.js';
 import { PRESENCE_STATES, type PresenceState } from '../core/whatsapp-port.js';
 import type { Store } from '../store/index.js';
-import { rowToMessage } from '../store/repositories/messages.js';
+import { rowToMessage, type MessageRow } from '../store/repositories/messages.js';
 import { requireCapability, type Input } from './access.js';
 import { addMessageDetails } from './message-details.js';
+import { aroundPage, newerKey, newerPage, type WindowPageOf } from './message-window.js';
 import { activityKey, keysetPage, numericPosition, type PageInput, type PageOf } from './paging.js';
 import type { MediaPort } from './ports.js';
 import type { SessionsService } from './sessions.js';
@@ -25,27 +26,40 @@ export interface ChatsDeps {
   publisher: EventPublisher;
 }
 
-/** Messages of one stored conversation, newest first (shared with channel posts). */
+/**
+ * Messages of one stored conversation, newest first (shared with channel posts), with their media details.
+ * `around` (a message id) returns the page holding that message; a cursor from `prevCursor` pages newer
+ * (app/message-window.ts).
+ */
 export function messagePage(
   deps: Pick<ChatsDeps, 'store' | 'cursors' | 'media'>,
   sessionId: string,
   chatJid: string,
-  page: PageInput,
-): PageOf<Message> {
+  page: PageInput & { around?: string | undefined },
+): WindowPageOf<Message> {
+  const listing = `messages:${sessionId}:${chatJid}`;
   const items: { message: Message; pk: number }[] = [];
-  const result = keysetPage(deps.cursors, `messages:${sessionId}:${chatJid}`, page, {
-    key: (after) => {
-      const p = numericPosition(after);
-      return p ? { timestamp: p[0], pk: p[1] } : undefined;
-    },
-    fetch: (limit, after) => deps.store.messages.page(sessionId, chatJid, limit, after),
-    position: (row) => [row.timestamp, row.pk],
-    toItem: (row) => {
-      const message = rowToMessage(row);
-      items.push({ message, pk: row.pk });
-      return message;
-    },
-  });
+  const toMessage = (row: MessageRow): Message => {
+    const message = rowToMessage(row);
+    items.push({ message, pk: row.pk });
+    return message;
+  };
+  const result = ((): WindowPageOf<Message> => {
+    if (page.around !== undefined) return aroundPage(deps, listing, sessionId, chatJid, page.limit, page.around, toMessage);
+    if (page.cursor) {
+      const newer = newerKey(deps.cursors.decode(listing, page.cursor));
+      if (newer) return newerPage(deps, listing, sessionId, chatJid, page.limit, newer, toMessage);
+    }
+    return keysetPage(deps.cursors, listing, page, {
+      key: (after) => {
+        const p = numericPosition(after);
+        return p ? { timestamp: p[0], pk: p[1] } : undefined;
+      },
+      fetch: (limit, after) => deps.store.messages.page(sessionId, chatJid, limit, after),
+      position: (row) => [row.timestamp, row.pk],
+      toItem: toMessage,
+    });
+  })();
   addMessageDetails(deps.store, deps.media ?? null, sessionId, chatJid, items);
   return result;
 }
@@ -81,7 +95,7 @@ export function createChatsService(deps: ChatsDeps) {
       });
     },
 
-    messages(p: Principal, sessionId: string, cid: string, page: PageInput): PageOf<Message> {
+    messages(p: Principal, sessionId: string, cid: string, page: PageInput & { around?: string | undefined }): WindowPageOf<Message> {
       requireCapability(p, 'read');
       const s = sessions.inOrg(p, sessionId);
       return messagePage(deps, s.id, requireChat(s.id, cid), page);

@@ -15,6 +15,7 @@ import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import { createMediaService, type MediaService } from './media.js';
 import type { MediaPort, SandboxControls, SessionControl } from './ports.js';
+import { createSearchService, type SearchService } from './search.js';
 import { createSessionsService, type SessionsService } from './sessions.js';
 import { createWebhooksService, type WebhookWaker, type WebhooksService } from './webhooks.js';
 
@@ -25,6 +26,7 @@ export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
 export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './webhooks.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
+export { localSearch, type SearchResult } from './search.js';
 
 export interface AppDeps {
   store: Store;
@@ -53,6 +55,7 @@ export interface AppServices {
   export: ExportService;
   media: MediaService;
   history: HistoryService;
+  search: SearchService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -89,5 +92,6 @@ export function createAppServices(deps: AppDeps): AppServices {
     export: createExportService({ store: deps.store, sessions, mediaFiles: deps.mediaFiles ?? null }),
     media,
     history: createHistoryService({ store: deps.store, sessions, publisher: deps.publisher }),
+    search: createSearchService({ store: deps.store, sessions, cursors: deps.cursors }),
   };
 }

@@ -10,6 +10,7 @@ import { doctor } from './commands/doctor.js';
 import { exportChat } from './commands/export.js';
 import { keys } from './commands/keys.js';
 import { loginLink } from './commands/login-link.js';
+import { search } from './commands/search.js';
 import { serve } from './commands/serve.js';
 import { ConfigError, UsageError, type CliIo } from './shared.js';
 
@@ -30,6 +31,7 @@ const USAGE = `Usage:
   wagw keys list [--data-dir DIR]
   wagw keys revoke <id> [--data-dir DIR]
   wagw export --chat JID --out FILE [--format json|html|txt|csv] [--media] [--session ID] [--data-dir DIR] [--quiet]
+  wagw search "words" [--chat JID] [--sender JID] [--type TYPE] [--session ID] [--limit N] [--json] [--data-dir DIR]
 
 Defaults: --data-dir ${defaultDataDir()} (or WAGW_DATA_DIR)  --host ${DEFAULT_HOST}  --port ${DEFAULT_PORT}
 Config file: --config FILE (or WAGW_CONFIG), else <data-dir>/config.json; flags and environment override it.`;
@@ -47,6 +49,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'serve') return await serve(rest, io);
     if (command === 'keys') return keys(rest, io);
+    if (command === 'search') return search(rest, io);
     if (command === 'login-link') return loginLink(rest, io);
     if (command === 'doctor') return await doctor(rest, io);
     if (command === 'backup') return await backup(rest, io);

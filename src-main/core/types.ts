@@ -238,6 +238,8 @@ export interface MessageRecord {
   deleted: boolean;
   /** True for a CIPHERTEXT placeholder that real content will replace. */
   placeholder: boolean;
+  /** Text only search reads (messages.search_text): poll options, names of shared contacts. Optional: null when absent. */
+  searchText?: string | null;
   /** The raw WebMessageInfo serialised with BufferJSON (for getMessage and replies); null when not kept. */
   raw: string | null;
 }

@@ -21,6 +21,7 @@ import { closeHttpServer, createHttpServer, httpAddress, listen } from './http-s
 import { createRealtimeHub, type RealtimeHub } from './realtime.js';
 import { loadSecrets } from './secrets.js';
 import { createSessionManager, type SessionManager } from './session-manager.js';
+import { startSearchIndexer } from './search-indexer.js';
 import { startWebhookDelivery } from './webhooks.js';
 import type { ConnectionSummary, Gateway, GatewayDeps, GatewayInfo } from './types.js';
 import { createWhatsAppLoader, ensureSandboxSession, forgettingOnLogout } from './whatsapp-loader.js';
@@ -120,6 +121,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const server = createHttpServer(api.app.callback());
       realtime.attach(server, { allowedHosts, allowedOrigins });
       webhookWorker = startWebhookDelivery({ store, logger, publisher: realtime, now, server });
+      startSearchIndexer({ store, logger, server });
       const port = await listen(server, config.host, config.port);
       address.setPort(port);
 

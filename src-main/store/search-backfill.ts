@@ -4,7 +4,7 @@
  * triggers queued (messages stored or changed since the last step), then a batch of the messages stored
  * before search existed (migration 003). Progress is kept in `meta` and in the queue table, so a restart
  * resumes where it stopped. The gateway is to run it after the store opens and after each ingestion batch
- * (history chunk, live messages); not wired yet: that comes with the search API.
+ * (history chunk, live messages): src-main/gateway/search-indexer.ts does both.
  */
 import type { Store } from './index.js';
 import type { BackfillProgress } from './repositories/search.js';

@@ -20,6 +20,8 @@ export interface ContentDescription {
   reactionTo: string | null;
   /** A system line about the sender (the mapper words it with the sender's name), e.g. a status mention. */
   senderLine?: 'statusMention';
+  /** Searchable text that is not in the body (poll options, the names of shared contacts); see MessageRecord. */
+  searchText?: string | null;
 }
 
 export type AnyRecord = Record<string, unknown>;
@@ -143,7 +145,11 @@ export function describeContent(message: proto.IMessage | null | undefined): Con
           .filter((s): s is string => !!s)
           .join(', ');
       }
-      return { type: 'contact', body, media: null, contextInfo, reactionTo: null };
+      // The names are the body unless the card set has a title of its own: then they are searchable apart.
+      const names = body === str(inner.displayName) && Array.isArray(inner.contacts)
+        ? (inner.contacts as AnyRecord[]).map((c) => str(c?.displayName) || vcardName(c?.vcard)).filter((s): s is string => !!s)
+        : [];
+      return { type: 'contact', body, media: null, contextInfo, reactionTo: null, searchText: names.join(', ') || null };
     }
     case 'reactionMessage': {
       const target = (inner.key as AnyRecord | undefined)?.id;
@@ -151,7 +157,10 @@ export function describeContent(message: proto.IMessage | null | undefined): Con
     }
   }
   if (POLL_TYPES.has(ctype)) {
-    return { type: 'poll', body: str(inner.name) ?? '', media: null, contextInfo, reactionTo: null };
+    const options = Array.isArray(inner.options)
+      ? (inner.options as AnyRecord[]).map((o) => str(o?.optionName)).filter((s): s is string => !!s)
+      : [];
+    return { type: 'poll', body: str(inner.name) ?? '', media: null, contextInfo, reactionTo: null, searchText: options.join(', ') || null };
   }
   return describeOther(ctype, inner, RESPONSE_TYPES.has(ctype) ? 'text' : 'unknown', contextInfo);
 }

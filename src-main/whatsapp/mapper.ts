@@ -205,6 +205,7 @@ function mapUnsafe(m: WAMessage, ctx: MapperContext): MessageRecord | null {
     edited: wasEdited(m.message),
     deleted,
     placeholder,
+    ...(described?.searchText ? { searchText: described.searchText } : {}),
     raw: writeRawMessage(m),
   };
 }

@@ -9,7 +9,7 @@ import { openStore } from '../../src-main/store/index.js';
 import { createMessagesRepository, type MessageKey } from '../../src-main/store/repositories/messages.js';
 import { createOrganizationsRepository } from '../../src-main/store/repositories/organizations.js';
 import { createSessionsRepository } from '../../src-main/store/repositories/sessions.js';
-import type { SearchFilters } from '../../src-main/store/repositories/search.js';
+import { filterKey, type SearchFilters } from '../../src-main/store/repositories/search.js';
 import { runSearchBackfill } from '../../src-main/store/search-backfill.js';
 import { parseSearchQuery } from '../../src-main/store/search-query.js';
 import { tempStoreWithSession, type TempStore } from '../helpers/store.js';
@@ -153,6 +153,45 @@ describe('store.search', () => {
     const p = add('', { placeholder: true });
     t.store.messages.replacePlaceholder(p, sid, rec('decrypted at last'));
     expect(find('decrypted').map((h) => h.message.pk)).toEqual([p]);
+  });
+
+  it('finds the searchText of a record (poll options) through both inserts, and shows it in the snippet', () => {
+    add('Lunch?', { type: 'poll', searchText: 'Pizza, Sushi' });
+    expect(t.store.messages.insertFast(sid, rec('Dinner?', { type: 'poll', searchText: 'Rendang, Sushi' }), T0)).toBe(true);
+    expect(bodies('sushi')).toEqual(['Dinner?', 'Lunch?']);
+    expect(find('rendang')[0]!.snippet).toBe('<mark>Rendang</mark>, Sushi');
+    // A placeholder (undecryptable at first) replaced by the real poll gets its options too.
+    const ph = add('', { type: 'unknown', placeholder: true });
+    t.store.messages.replacePlaceholder(ph, sid, rec('Later?', { type: 'poll', searchText: 'Gudeg, Soto' }));
+    expect(bodies('gudeg')).toEqual(['Later?']);
+  });
+
+  it('filters by chat and sender inside the index: user text never matches a filter token, snippets never show one', () => {
+    const dmKey = filterKey('c', DM);
+    add(`typed ${dmKey} here`, { chatJid: GROUP });
+    add('token test in dm', { chatJid: DM, senderJid: DM, senderLid: '555@lid' });
+    add('token test in group', { chatJid: GROUP });
+    // The key text in a message body is just a word of that message, not a chat.
+    expect(bodies(dmKey)).toEqual([`typed ${dmKey} here`]);
+    expect(bodies('token', { ...ALL, chatJid: DM })).toEqual(['token test in dm']);
+    // With the filter tokens matched too, the snippet still comes from the text (they are the last columns).
+    expect(find('token', { ...ALL, chatJid: DM, senderJid: DM })[0]!.snippet).toBe('<mark>token</mark> test in dm');
+    expect(bodies(dmKey, { ...ALL, chatJid: DM })).toEqual([]);
+    // Searching for the key of the DM chat does not find the DM's messages (keys are not user-searchable).
+    expect(bodies(filterKey('c', DM).toLowerCase())).toEqual([`typed ${dmKey} here`]);
+    expect(bodies('token', { ...ALL, senderJid: '555@lid' })).toEqual(['token test in dm']);
+    expect(bodies('token', { ...ALL, senderJid: DM })).toEqual(['token test in dm']);
+    // A JID whose hex is the tail of another's (trigram table: substring semantics) does not match it.
+    add('東京タワー 一', { chatJid: '21@g.us' });
+    add('東京タワー 二', { chatJid: '1@g.us' });
+    expect(bodies('東京タワー', { ...ALL, chatJid: '1@g.us' })).toEqual(['東京タワー 二']);
+    expect(bodies('東京', { ...ALL, chatJid: '1@g.us' })).toEqual(['東京タワー 二']);
+    for (const h of [...find('token'), ...find('東京タワー')]) expect(h.snippet).toContain('<mark>');
+    // A message moved to another chat (LID -> phone merge) is found under its new chat.
+    const moved = add('moving target', { chatJid: '777@lid' });
+    t.store.db.prepare('UPDATE messages SET chat_jid = ? WHERE pk = ?').run(DM, moved);
+    expect(bodies('moving', { ...ALL, chatJid: DM })).toEqual(['moving target']);
+    expect(bodies('moving', { ...ALL, chatJid: '777@lid' })).toEqual([]);
   });
 
   it('applies filters: chat, sender, type, media, before/after, channels', () => {

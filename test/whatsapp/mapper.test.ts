@@ -124,11 +124,11 @@ describe('mapMessage over the fixture corpus', () => {
     expect(corpus.filter((c) => c.message instanceof proto.WebMessageInfo).length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(corpus)('$name', ({ message, expected, placeholder }) => {
+  it.each(corpus)('$name', ({ message, expected, placeholder, searchText }) => {
     const rec = mapMessage(message, ctx);
     expect(rec).not.toBeNull();
     const { direction, hasMedia, status, ...fields } = expected;
-    expect({ ...rec, raw: undefined }).toEqual({ ...fields, placeholder: placeholder ?? false, raw: undefined });
+    expect({ ...rec, raw: undefined }).toEqual({ ...fields, placeholder: placeholder ?? false, raw: undefined, ...(searchText ? { searchText } : {}) });
     expect(direction).toBe(rec!.fromMe ? 'out' : 'in');
     expect(hasMedia).toBe(rec!.media !== null);
     expect(status).toBeTypeOf('string');

@@ -1,9 +1,19 @@
 /** Chats: the stored copy of a session's conversations, their messages, and live chat actions. */
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors.js';
 import { principalOf } from '../middleware/auth.js';
 import { bodyOf, noContent, pageOf, param } from '../http.js';
 import { listOf, ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { ChatListQuery, ListQuery, PresenceBody } from '../schemas.js';
+
+/** A page of messages; `prevCursor` only on `around` pages and pages reached with one (additive). */
+const messageWindowSchema = {
+  type: 'object',
+  required: ['data', 'nextCursor'],
+  properties: { data: { type: 'array', items: ref('Message') }, nextCursor: { type: ['string', 'null'] }, prevCursor: { type: ['string', 'null'] } },
+  additionalProperties: false,
+};
 
 const PARAMS = {
   session: 'The session id. Another organization\'s session is not found.',
@@ -39,14 +49,24 @@ export function registerChatRoutes(api: ApiRegistry, deps: ApiDeps): void {
       'Returns a page of messages in the chat named by `cid`, served from the gateway\'s stored copy, newest first. ' +
       'Send the `nextCursor` of the previous response back as `cursor` to fetch the next (older) page; `null` means ' +
       'no more messages. Paging stays stable while new messages arrive. 404 when the session does not exist, is not ' +
-      'owned by the caller\'s organization, or no chat with that `cid` is stored.',
+      'owned by the caller\'s organization, or no chat with that `cid` is stored. Ours: `around={id}` returns the page ' +
+      'holding that message (404 when not in this chat) with `prevCursor`: sent back as `cursor`, it pages NEWER ' +
+      '(`null` at the newest message); `nextCursor` pages older as always.',
     tag: 'Chats',
     access: 'read',
     pathParams: PARAMS,
-    query: ListQuery,
-    responses: { 200: { description: 'A page of messages', schema: listOf('Message') } },
+    query: ListQuery.extend({
+      around: z.string().optional().describe('ours: a message id; returns the page holding it with about limit/2 newer and older messages'),
+    }),
+    responses: {
+      200: { description: 'A page of messages', schema: messageWindowSchema },
+      404: { description: 'not_found: session, chat, or the `around` message', schema: ref('Error') },
+    },
     handler(ctx) {
-      ctx.body = chats.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'cid'), pageOf(ctx));
+      const around = ctx.query.around;
+      if (Array.isArray(around)) throw new ValidationError('around must be given once', { field: 'around' });
+      const page = { ...pageOf(ctx), around: around === undefined || around === '' ? undefined : around };
+      ctx.body = chats.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'cid'), page);
     },
   });
 

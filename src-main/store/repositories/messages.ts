@@ -225,6 +225,11 @@ export function createMessagesRepository(db: Db) {
     `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE session_id = ? AND wa_message_id = ? ORDER BY pk LIMIT 1`,
   );
   const setRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ?');
+  // search_text (migration 003) is set apart from the insert: only polls and shared contacts have any. Prepared
+  // on first use, so the repository still opens old-schema databases (tests and the bench build those).
+  let setSearchTextStmt: ReturnType<Db['prepare']> | undefined;
+  const setSearchText = (text: string, pk: number | bigint) =>
+    (setSearchTextStmt ??= db.prepare('UPDATE messages SET search_text = ? WHERE pk = ?')).run(text, pk);
   const fillRaw = db.prepare('UPDATE messages SET raw = ? WHERE pk = ? AND raw IS NULL');
   const removeReactions = db.prepare(
     `DELETE FROM messages WHERE session_id = @sessionId AND chat_jid = @chatJid AND type = 'reaction'
@@ -248,6 +253,13 @@ export function createMessagesRepository(db: Db) {
   const latest = db.prepare(
     `SELECT ${COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? ORDER BY timestamp DESC, pk DESC LIMIT 1`,
   );
+  // Paging newer (search "open at message", chats ?around=): the rows right after a key, oldest first.
+  const newerPage = db
+    .prepare(
+      `SELECT ${PAGE_COLUMNS} FROM messages WHERE session_id = ? AND chat_jid = ? AND (timestamp, pk) > (?, ?)
+     ORDER BY timestamp ASC, pk ASC LIMIT ?`,
+    )
+    .raw(true);
   const setAck = db.prepare(
     // A receipt only ever raises the level; an error (0) is recorded separately by setError.
     'UPDATE messages SET ack_level = ? WHERE pk = ? AND ack_level < ? AND ack_level <> 0',
@@ -278,8 +290,7 @@ export function createMessagesRepository(db: Db) {
    */
   function insertFast(sessionId: string, m: MessageRecord, createdAt: number): boolean {
     const media = m.media;
-    return (
-      insertPositional.run(
+    const res = insertPositional.run(
         sessionId,
         m.chatJid,
         m.waMessageId,
@@ -304,15 +315,19 @@ export function createMessagesRepository(db: Db) {
         m.deleted ? 1 : 0,
         m.placeholder ? 1 : 0,
         m.raw,
-      ).changes === 1
-    );
+      );
+    if (res.changes !== 1) return false;
+    if (m.searchText) setSearchText(m.searchText, res.lastInsertRowid);
+    return true;
   }
 
   return {
     /** Inserts unless (session, chat, waMessageId) exists. Returns the new pk, or null if it was already there. */
     insert(sessionId: string, m: MessageRecord, createdAt: number = Date.now()): number | null {
       const res = insertIgnore.run(recordParams(sessionId, m, createdAt));
-      return res.changes === 1 ? Number(res.lastInsertRowid) : null;
+      if (res.changes !== 1) return null;
+      if (m.searchText) setSearchText(m.searchText, res.lastInsertRowid);
+      return Number(res.lastInsertRowid);
     },
     insertFast,
     /** Many records in one transaction (nested in the caller's, if any); returns how many rows were added. */
@@ -326,6 +341,7 @@ export function createMessagesRepository(db: Db) {
     replacePlaceholder(pk: number, sessionId: string, m: MessageRecord): void {
       const p = recordParams(sessionId, m, 0);
       replaceContent.run({ ...p, pk });
+      if (m.searchText) setSearchText(m.searchText, pk);
     },
     find(sessionId: string, chatJid: string, waMessageId: string): MessageRow | undefined {
       return byChatAndId.get(sessionId, chatJid, waMessageId) as MessageRow | undefined;
@@ -377,6 +393,11 @@ export function createMessagesRepository(db: Db) {
       const rows = (
         after ? nextPage.all(sessionId, chatJid, after.timestamp, after.pk, limit) : firstPage.all(sessionId, chatJid, limit)
       ) as unknown[][];
+      return rows.map((a) => pageRow(a, sessionId, chatJid));
+    },
+    /** The `limit` messages right after `after` (newer), OLDEST first: the caller reverses them. */
+    pageNewer(sessionId: string, chatJid: string, limit: number, after: MessageKey): MessageRow[] {
+      const rows = newerPage.all(sessionId, chatJid, after.timestamp, after.pk, limit) as unknown[][];
       return rows.map((a) => pageRow(a, sessionId, chatJid));
     },
     latest(sessionId: string, chatJid: string): MessageRow | undefined {

@@ -11,9 +11,11 @@
  * while someone pages is either above the cursor (not seen, never duplicated) or below it (seen once).
  *
  * The plan is forced with CROSS JOIN: FTS5 outer (by key, descending), then messages by primary key
- * (pk = rowid % 2^31), then the chat's name. Filters (chat, sender, type, media, time, channels) are checked
- * on the joined message row; before/after also bound the key range so FTS5 skips what is out of range.
+ * (pk = rowid % 2^31), then the chat's name. Chat and sender filters are filter tokens in the FTS tables
+ * (chat_key, sender_key), intersected by FTS5 before any row lookup; the other filters (type, media, time,
+ * channels) are checked on the joined message row; before/after also bound the key range.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../database.js';
 import type { Statement } from 'better-sqlite3';
 import { renderSnippet, type ParsedQuery } from '../search-query.js';
@@ -51,6 +53,28 @@ export interface BackfillProgress {
   finished: boolean;
 }
 
+/**
+ * The filter token of a JID in chat_key / sender_key (migrations/003_message_search.sql): the prefix, 16 hex
+ * digits of its SHA-256, 'z'. Short, because FTS5 keeps a copy of every column per row (the JID's own hex
+ * doubled the index); fixed length and framed by non-hex letters, so in the trigram table too it matches a
+ * whole key only. A collision (2^-64) could not leak a row: the chat and sender are checked on the row too.
+ */
+export const filterKey = (prefix: 'c' | 's', jid: string): string =>
+  `${prefix}${createHash('sha256').update(jid, 'utf8').digest('hex').slice(0, 16)}z`;
+const TEXT_COLUMNS = '{body media_filename sender_name search_text}';
+
+/**
+ * The MATCH expression: the user's terms restricted to the text columns (so they can never match a filter
+ * token), AND the chat / sender tokens asked for, which FTS5 intersects inside the index.
+ */
+function searchMatch(query: ParsedQuery, filters: SearchFilters): string | null {
+  const parts: string[] = [];
+  if (query.match !== null) parts.push(`${TEXT_COLUMNS} : (${query.match})`);
+  if (filters.chatJid !== undefined) parts.push(`{chat_key} : "${filterKey('c', filters.chatJid)}"`);
+  if (filters.senderJid !== undefined) parts.push(`{sender_key} : "${filterKey('s', filters.senderJid)}"`);
+  return parts.length ? parts.join(' AND ') : null;
+}
+
 const KEY = (ts: string, pk: string) => `((${ts}) / 1000) * 2147483648 + (${pk})`;
 const SNIPPET_TOKENS = 12;
 /**
@@ -69,6 +93,10 @@ type HitRow = MessageRow & { chat_name: string | null; chat_type: string; snippe
 export type SearchRepository = ReturnType<typeof createSearchRepository>;
 
 export function createSearchRepository(db: Db) {
+  // Used by the indexing statements below (not by the migration's triggers, which only queue pks).
+  db.function('search_key', { deterministic: true }, (prefix: unknown, jid: unknown) =>
+    typeof jid === 'string' && (prefix === 'c' || prefix === 's') ? filterKey(prefix, jid) : '',
+  );
   const statements = new Map<string, Statement>();
   const prepared = (sql: string): Statement => {
     let s = statements.get(sql);
@@ -89,9 +117,12 @@ export function createSearchRepository(db: Db) {
   const batchLow = db.prepare('SELECT pk FROM messages WHERE pk < ? ORDER BY pk DESC LIMIT 1 OFFSET ?').pluck();
   const countRange = db.prepare('SELECT count(*) FROM messages WHERE pk >= ? AND pk < ?').pluck();
   // Rows go to FTS5 sorted by key: it flushes a segment whenever a rowid is not above the previous one.
-  const cols = `${KEY('m.timestamp', 'm.pk')} AS k, m.body, m.media_filename, m.sender_name, m.search_text`;
-  const insertWords = 'INSERT OR REPLACE INTO message_search (rowid, body, media_filename, sender_name, search_text)';
-  const insertCjk = 'INSERT OR REPLACE INTO message_search_cjk (rowid, body, media_filename, sender_name, search_text)';
+  const cols = `${KEY('m.timestamp', 'm.pk')} AS k, m.body, m.media_filename, m.sender_name, m.search_text,
+    search_key('c', m.chat_jid) AS chat_key,
+    trim(search_key('s', m.sender_jid) || ' ' || search_key('s', m.sender_lid)) AS sender_key`;
+  const target = '(rowid, body, media_filename, sender_name, search_text, chat_key, sender_key)';
+  const insertWords = `INSERT OR REPLACE INTO message_search ${target}`;
+  const insertCjk = `INSERT OR REPLACE INTO message_search_cjk ${target}`;
   // Same ranges as CJK_CHARS of search-query.ts.
   const hasCjk = `coalesce(m.body, '') || ' ' || coalesce(m.media_filename, '') || ' ' || coalesce(m.sender_name, '') || ' ' ||
     coalesce(m.search_text, '') GLOB '*[ก-໿က-႟ក-៿぀-ヿ㐀-䶿一-鿿가-힯豈-﫿𠀀-𯿿]*'`;
@@ -134,9 +165,10 @@ export function createSearchRepository(db: Db) {
       const table = query.index === 'cjk' ? 'message_search_cjk' : 'message_search';
       const where: string[] = [];
       const params: unknown[] = [];
-      if (query.match !== null) {
+      const match = searchMatch(query, filters);
+      if (match !== null) {
         where.push(`${table} MATCH ?`);
-        params.push(query.match);
+        params.push(match);
       }
       for (const pattern of query.like) {
         where.push(
@@ -219,6 +251,11 @@ export function createSearchRepository(db: Db) {
         }
         return progress();
       })();
+    },
+
+    /** True when some work is left (queued rows or pre-migration rows): one cheap lookup, for a poller. */
+    pending(): boolean {
+      return anyQueued.get() !== undefined || metaInt('search.backfill_below') > 1;
     },
 
     /** Backfill progress without doing any work. */

@@ -20,12 +20,15 @@ import type {
   QrCodeGrant,
   RealtimeTicket,
   SandboxInfo,
+  SearchHit,
+  SearchQuery,
   SendResult,
   Session,
   SessionAction,
   SessionMe,
   StorageUsage,
   TokenGrant,
+  WindowPage,
 } from './types.js';
 
 export interface ApiClientOptions {
@@ -144,6 +147,25 @@ export class ApiClient {
   /** Asks the phone for older messages; the answer arrives as `sync.progress` with this chatJid. */
   backfillChat(sessionId: string, chatJid: string): Promise<BackfillRequest> {
     return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}:backfill`);
+  }
+  /** The page holding message `around` (with prevCursor), or a page by cursor in either direction. */
+  listChatWindow(sessionId: string, chatJid: string, page: { limit?: number; cursor?: string | null; around?: string }): Promise<WindowPage> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/messages`, {
+      query: { limit: page.limit, cursor: page.cursor || undefined, around: page.around },
+    });
+  }
+  searchMessages(sessionId: string, query: SearchQuery): Promise<Page<SearchHit>> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/messages/search`, {
+      query: {
+        q: query.q,
+        chat: query.chat,
+        type: query.type,
+        after: query.after,
+        before: query.before,
+        limit: query.limit,
+        cursor: query.cursor || undefined,
+      },
+    });
   }
   deleteChat(sessionId: string, chatJid: string): Promise<void> {
     return this.request('DELETE', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}`);

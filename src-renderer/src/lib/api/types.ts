@@ -143,3 +143,27 @@ export interface MediaPolicy {
   history: 'lazy' | 'auto';
   storageCapBytes: number | null;
 }
+
+/** GET /sessions/{s}/messages/search: one hit (the snippet is escaped text with <mark> around hits). */
+export interface SearchHit {
+  message: Message;
+  chat: { jid: string; name: string | null; type: string };
+  snippet: string;
+}
+
+/** A page of chat messages that may page newer too (`around`, or a prevCursor used as cursor). */
+export interface WindowPage {
+  data: Message[];
+  nextCursor: string | null;
+  prevCursor?: string | null;
+}
+
+export interface SearchQuery {
+  q: string;
+  chat?: string | undefined;
+  type?: string | undefined;
+  after?: number | undefined;
+  before?: number | undefined;
+  cursor?: string | null;
+  limit?: number;
+}

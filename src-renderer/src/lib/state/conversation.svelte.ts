@@ -15,6 +15,11 @@ export class ConversationState {
   loaded = $state(false);
   error = $state<string | null>(null);
   nextCursor = $state<string | null>(null);
+  /** Opened at a message (search): the cursor of the next NEWER page; null once the newest is loaded. */
+  prevCursor = $state<string | null>(null);
+  /** The message the conversation was opened at (highlighted, scrolled to); null for a normal open. */
+  highlightId = $state<string | null>(null);
+  loadingNewer = $state(false);
   /** Set when the chat disappeared (deleted locally here or elsewhere). */
   gone = $state(false);
   /** How much of the chat is stored (chats only); null until known. */
@@ -55,6 +60,45 @@ export class ConversationState {
       if (!this.disposed) this.error = describeError(error);
     } finally {
       if (!this.disposed) this.loading = false;
+    }
+  }
+
+  /** Opens the conversation AT a message (a search hit): the page around it, pageable both ways. */
+  async loadAround(messageId: string): Promise<void> {
+    this.highlightId = messageId;
+    this.loading = true;
+    try {
+      const page = await this.api.listChatWindow(this.sessionId, this.jid, { limit: this.pageSize, around: messageId });
+      if (this.disposed) return;
+      this.messages = mergeMessages([], page.data);
+      this.nextCursor = page.nextCursor || null;
+      this.prevCursor = page.prevCursor || null;
+      this.loaded = true;
+      this.error = null;
+    } catch (error) {
+      if (!this.disposed) this.error = describeError(error);
+    } finally {
+      if (!this.disposed) this.loading = false;
+    }
+  }
+
+  get hasNewer(): boolean {
+    return this.prevCursor !== null;
+  }
+
+  async loadNewer(): Promise<void> {
+    if (this.loadingNewer || !this.prevCursor) return;
+    this.loadingNewer = true;
+    try {
+      const page = await this.api.listChatWindow(this.sessionId, this.jid, { limit: this.pageSize, cursor: this.prevCursor });
+      if (this.disposed) return;
+      this.messages = mergeMessages(this.messages, page.data);
+      this.prevCursor = page.prevCursor || null;
+      this.error = null;
+    } catch (error) {
+      if (!this.disposed) this.error = describeError(error);
+    } finally {
+      if (!this.disposed) this.loadingNewer = false;
     }
   }
 
@@ -125,6 +169,8 @@ export class ConversationState {
   /** A `message` event (or our own send) for this conversation. */
   addMessage(message: Message): void {
     if (message.chatJid !== this.jid) return;
+    // Opened at an older message: a live one would leave a gap; paging newer reaches it.
+    if (this.prevCursor !== null && !this.messages.some((m) => m.id === message.id)) return;
     this.messages = upsertMessage(this.messages, message);
   }
 

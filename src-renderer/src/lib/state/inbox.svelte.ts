@@ -9,6 +9,7 @@ import { isChannelJid } from '../logic/format.js';
 import { ConversationState, type ConversationKind } from './conversation.svelte.js';
 import { MediaArchiveState } from './media.svelte.js';
 import { PagedList } from './paged-list.svelte.js';
+import { MessageSearchState } from './search.svelte.js';
 
 export type InboxTab = 'chats' | 'channels';
 
@@ -22,6 +23,8 @@ export class InboxState {
   readonly channels: PagedList<Channel>;
   /** Media bytes, download states and the viewer of this session's messages. */
   readonly media: MediaArchiveState;
+  /** Search in messages (the same box also filters the lists by name). */
+  readonly messageSearch: MessageSearchState;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -31,6 +34,7 @@ export class InboxState {
     this.chats = new PagedList<Chat>((cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 }));
     this.channels = new PagedList<Channel>((cursor, q) => api.listChannels(sessionId, { cursor, q, limit: 50 }));
     this.media = new MediaArchiveState(api, sessionId);
+    this.messageSearch = new MessageSearchState(api, sessionId);
   }
 
   async start(): Promise<void> {
@@ -54,6 +58,15 @@ export class InboxState {
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
     void conversation.loadInitial().then(() => conversation.loadCoverage());
+  }
+
+  /** Opens a chat AT a message (a search result), highlighted, pageable both ways. */
+  openAt(kind: ConversationKind, jid: string, messageId: string): void {
+    this.open?.dispose();
+    this.notice = null;
+    const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
+    this.open = conversation;
+    void conversation.loadAround(messageId);
   }
 
   close(): void {
