@@ -10,6 +10,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a condition; on a loaded 2-core machine 1 s (the default) is not enough.
+    expect: { poll: { timeout: 15_000 } },
     // Two cores: files run in parallel forks; each test file uses its own temp data dir and port 0.
     pool: 'forks',
   },
