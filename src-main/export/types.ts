@@ -4,6 +4,7 @@
  * text to a stream with backpressure, so an export holds one batch of messages whatever the chat's size.
  */
 import type { Chat, Message } from '../core/types.js';
+import { extensionOf } from '../media/serve-headers.js';
 
 export const EXPORT_FORMATS = ['json', 'html', 'txt', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -96,28 +97,13 @@ export function textOf(m: Message): string {
   }
 }
 
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'video/mp4': 'mp4',
-  'video/3gpp': '3gp',
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'audio/aac': 'aac',
-  'application/pdf': 'pdf',
-  'text/plain': 'txt',
-};
 
 /**
  * The path of a stored file inside the zip: the hash names it (never text from WhatsApp), the extension comes
  * from the mimetype, else from the original name when it is plain ([a-z0-9]{1,8}), else "bin".
  */
 export function mediaPath(sha256: string, mimetype: string | null, filename: string | null): string {
-  const mime = (mimetype ?? '').split(';')[0]!.trim().toLowerCase();
-  let ext = EXTENSIONS[mime];
+  let ext = extensionOf(mimetype);
   if (!ext) {
     const m = /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '');
     ext = m ? m[1]!.toLowerCase() : 'bin';

@@ -56,6 +56,11 @@ export function isInlineSafe(mimetype: string | null | undefined): boolean {
   return !/(svg|html|xml)/.test(base);
 }
 
+/** The usual file extension of a media type (downloads and the files inside an export zip). */
+export function extensionOf(mimetype: string | null | undefined): string | undefined {
+  return EXTENSIONS[(mimetype ?? '').split(';')[0]!.trim().toLowerCase()];
+}
+
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
