@@ -15,6 +15,9 @@
  *   `request(...)` for POST .../media:download;
  * - the chat/session deletion services, after deleting: `collectGarbage()` (files no message references);
  * - the storage route: `storage(sessionId)`; the policy routes: `policy` / `setPolicy`.
+ *
+ * Size (~480 lines): one queue whose scheduling state (running set, timers, waiters of `resolve`) must be seen
+ * by every entry point above; the pure parts live in downloader.ts, file-store.ts and policy.ts.
  */
 import { createHash } from 'node:crypto';
 import type { WAMessage } from '@whiskeysockets/baileys';

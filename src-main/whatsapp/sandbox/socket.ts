@@ -12,7 +12,7 @@
  *   receipts (messages.update for 1:1, message-receipt.update for groups);
  * - end(err) closes with lastDisconnect.error = err; logout() closes with 401.
  *
- * Size (~600 lines): one class, because the socket's lifecycle (pairing, restart, open, history, live, close)
+ * Size (~650 lines): one class, because the socket's lifecycle (pairing, restart, open, history, live, close)
  * is one state machine over one event buffer; splitting it would spread that state across files. Not split in
  * this round: its pieces (pairing, send echo and receipts) are candidates for the next one.
  */
