@@ -11,6 +11,11 @@ import { defineConfig, type UserConfig } from 'vite';
 
 const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../out/renderer', import.meta.url));
+/**
+ * `@core/...` is src-main/core: the domain types and the event map the gateway's producers use, so the UI reads
+ * the very same payload types. core/ imports nothing outside core/, so bundling it pulls in nothing else.
+ */
+const coreDir = fileURLToPath(new URL('../src-main/core', import.meta.url));
 /** Where `vite dev` forwards /api (a running `wagw serve`). */
 const devGateway = process.env['WAGW_DEV_GATEWAY'] ?? 'http://127.0.0.1:7480';
 
@@ -18,6 +23,7 @@ export const rendererConfig: UserConfig = {
   root: rendererRoot,
   base: './',
   plugins: [svelte({ emitCss: true, compilerOptions: { css: 'external' } })],
+  resolve: { alias: { '@core': coreDir } },
   build: {
     outDir,
     emptyOutDir: true,

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { ulid } from 'ulid';
 import { createApi, type GatewayApi } from '../api/create-api.js';
+import { createAppServices } from '../app/index.js';
 import { loopbackHosts } from '../api/middleware/host-guard.js';
 import { LOGIN_TOKEN_TTL_SECONDS } from '../api/resources/auth.js';
 import { createApiKeyService } from '../auth/api-keys.js';
@@ -177,21 +178,26 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         return origins;
       };
 
+      // ---- issue 8: ApiDeps over the app services (src-main/app) -- begin --------------------------------
+      const app = createAppServices({
+        store,
+        sessions,
+        sandbox: {
+          pair: (id) => runtime?.sandbox.pair(id) ?? false,
+          state: (id) => runtime?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0 },
+        },
+        apiKeys,
+        cursors,
+        publisher: realtime,
+      });
       const api = createApi(
         {
-          store,
-          sessions,
+          app,
           apiKeys,
           tokens,
           loginCodes,
           authLimiter: createFailureLimiter({ now }),
-          cursors,
-          publisher: realtime,
           realtime,
-          sandbox: {
-            pair: (id) => runtime?.sandbox.pair(id) ?? false,
-            state: (id) => runtime?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0 },
-          },
           logger,
           allowedHosts,
           allowedOrigins,
@@ -200,6 +206,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         },
         { origin, owner: () => ({ subject: ownerSubject, organizationId: org.id }) },
       );
+      // ---- issue 8: ApiDeps over the app services -- end ----------------------------------------------------
       const server = createServer(api.app.callback());
       server.keepAliveTimeout = 65_000;
       realtime.attach(server, { allowedHosts, allowedOrigins });

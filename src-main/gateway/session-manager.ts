@@ -5,12 +5,12 @@
  */
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
-import { ConflictError, NotFoundError, UpstreamError, AppError } from '../core/errors.js';
+import { AppError, ConflictError, NotFoundError, NotImplementedError, UpstreamError } from '../core/errors.js';
 import { sessionDeletedPayload } from '../core/event-payloads.js';
 import type { EventPublisher } from '../core/events.js';
 import type { Session, SessionStatus } from '../core/types.js';
 import type { AccountIdentity, ClientUpdate, WhatsAppClient, WhatsAppClientFactory } from '../core/whatsapp-port.js';
-import type { CreateSessionInput, SessionService } from '../api/ports.js';
+import type { CreateSessionInput, SessionControl } from '../app/ports.js';
 import type { Store } from '../store/index.js';
 import type { SessionRow } from '../store/repositories/sessions.js';
 import { decideAfterClose } from './reconnect-policy.js';
@@ -50,7 +50,7 @@ export interface SessionManagerDeps {
   onDeleted?: (sessionId: string) => void;
 }
 
-export type SessionManager = SessionService & {
+export type SessionManager = SessionControl & {
   /** Restarts every session that was running and paired when the gateway last stopped. */
   resumeAll(): void;
   stopAll(): Promise<void>;
@@ -291,7 +291,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     toSession,
     create(input: CreateSessionInput): Session {
       const sandbox = input.sandbox === true;
-      if (sandbox && !deps.sandboxFactory) throw new AppError('not_implemented', 501, 'the sandbox is not available');
+      if (sandbox && !deps.sandboxFactory) throw new NotImplementedError('the sandbox is not available');
       const count = store.sessions.listByOrg(input.organizationId).length;
       const row = store.sessions.create({
         id: ulid(),

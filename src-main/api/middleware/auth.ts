@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../../core/errors.js';
-import type { Capability, Principal } from '../../core/types.js';
+import { RateLimitedError, UnauthorizedError } from '../../core/errors.js';
+import type { Principal } from '../../core/types.js';
 import { looksLikeJwt } from '../../auth/jwt.js';
 import type { ApiDeps } from '../ports.js';
 import type { ApiContext, ApiState } from '../state.js';
@@ -42,23 +42,9 @@ export function authenticate(deps: Pick<ApiDeps, 'apiKeys' | 'tokens' | 'authLim
   };
 }
 
+/** The authenticated caller; capabilities are checked by the app services (src-main/app/access.ts). */
 export function principalOf(ctx: ApiContext): Principal {
   const p = ctx.state.principal;
   if (!p) throw new UnauthorizedError();
   return p;
-}
-
-export function requireCapability(ctx: ApiContext, capability: Capability): Principal {
-  const p = principalOf(ctx);
-  if (!p.capabilities.includes(capability)) {
-    throw new ForbiddenError(`this credential lacks the '${capability}' capability`, { required: capability });
-  }
-  return p;
-}
-
-/** Key management is for a person: a login JWT whose role carries `manage`. */
-export function requireLoginWithManage(ctx: ApiContext): Principal {
-  const p = principalOf(ctx);
-  if (p.kind !== 'user') throw new ForbiddenError('API keys are managed with a login token, not an API key');
-  return requireCapability(ctx, 'manage');
 }

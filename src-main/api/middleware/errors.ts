@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError } from '../../core/errors.js';
+import { httpErrorOf } from '../error-status.js';
 import type { ApiState } from '../state.js';
 
 function envelope(code: string, message: string, details: Record<string, unknown>) {
@@ -8,7 +9,7 @@ function envelope(code: string, message: string, details: Record<string, unknown
 }
 
 /**
- * Maps every failure to the error envelope. AppErrors keep their code/status; anything else is a bug:
+ * Maps every failure to the error envelope. AppErrors get their status and wire code from api/error-status.ts; anything else is a bug:
  * logged with the request id, answered as 500 `internal` with nothing leaked.
  */
 export function errorMiddleware(logger: Logger): Middleware<ApiState> {
@@ -18,9 +19,10 @@ export function errorMiddleware(logger: Logger): Middleware<ApiState> {
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError('no such route', { path: ctx.path });
     } catch (err) {
       if (err instanceof AppError) {
-        ctx.status = err.status;
+        const http = httpErrorOf(err.code);
+        ctx.status = http.status;
         ctx.set(err.headers);
-        ctx.body = envelope(err.code, err.message, err.details);
+        ctx.body = envelope(http.code, err.message, err.details);
         return;
       }
       // Koa/http-errors with an expose-able client status (e.g. a malformed URL) stay client errors.

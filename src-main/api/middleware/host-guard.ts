@@ -14,11 +14,11 @@ export function hostGuard(
   return async (ctx, next) => {
     const host = (ctx.get('host') || '').toLowerCase();
     if (!allowedHosts().includes(host)) {
-      throw new AppError('forbidden', 403, 'host not allowed', { host });
+      throw new AppError('forbidden', 'host not allowed', { host });
     }
     const origin = ctx.get('origin');
     if (origin && origin !== 'null' && !allowedOrigins().includes(origin.toLowerCase())) {
-      throw new AppError('forbidden', 403, 'origin not allowed', { origin });
+      throw new AppError('forbidden', 'origin not allowed', { origin });
     }
     await next();
   };

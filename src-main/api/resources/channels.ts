@@ -1,13 +1,9 @@
 /** Channels (newsletters): stored posts, and live create/follow through the session's client. */
-import { NotFoundError, NotImplementedError, ValidationError } from '../../core/errors.js';
-import { isChannelJid } from '../../core/jid.js';
-import { rowToChannel } from '../../store/repositories/channels.js';
-import { requireCapability } from '../middleware/auth.js';
-import { keysetPage, noContent, parseBody, sessionOf } from '../http.js';
+import { principalOf } from '../middleware/auth.js';
+import { bodyOf, noContent, pageOf, param } from '../http.js';
 import { listOf, ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { CreateChannelBody, CreatedChannelSchema, ListQuery } from '../schemas.js';
-import { activityKey, messagePage } from './chats.js';
 
 const PARAMS = {
   session: 'The session id. Another organization\'s session is not found.',
@@ -15,7 +11,7 @@ const PARAMS = {
 };
 
 export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
-  const { store, sessions } = deps;
+  const { channels } = deps.app;
 
   api.add({
     method: 'get',
@@ -29,14 +25,7 @@ export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
     query: ListQuery,
     responses: { 200: { description: 'A page of channels', schema: listOf('Channel') } },
     handler(ctx) {
-      const p = requireCapability(ctx, 'read');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      ctx.body = keysetPage(ctx, deps.cursors, `channels:${s.id}`, {
-        key: activityKey,
-        fetch: (limit, after) => store.channels.page(s.id, limit, after),
-        position: (row) => [row.last_message_at, row.jid],
-        toItem: rowToChannel,
-      });
+      ctx.body = channels.page(principalOf(ctx), param(ctx, 'session'), pageOf(ctx));
     },
   });
 
@@ -54,11 +43,7 @@ export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
     query: ListQuery,
     responses: { 200: { description: 'A page of posts', schema: listOf('Message') } },
     handler(ctx) {
-      const p = requireCapability(ctx, 'send');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      const jid = ctx.params.jid ?? '';
-      if (!store.channels.getRow(s.id, jid)) throw new NotFoundError('channel not found', { jid });
-      ctx.body = messagePage(deps, ctx, s.id, jid);
+      ctx.body = channels.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'jid'), pageOf(ctx));
     },
   });
 
@@ -79,15 +64,10 @@ export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
       501: { description: 'not_implemented: no live client', schema: ref('Error') },
     },
     async handler(ctx) {
-      const p = requireCapability(ctx, 'send');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      // Documented exception to the check order: no live client -> 501 before the body is looked at.
-      const client = sessions.liveClient(s.id);
-      if (!client) throw new NotImplementedError('the session has no live WhatsApp client', { sessionId: s.id });
-      const body = parseBody(ctx, CreateChannelBody);
-      const created = await client.createChannel(body.name, body.description);
+      // The service answers 501 without a live client before it reads the body (documented exception).
+      const created = await channels.create(principalOf(ctx), param(ctx, 'session'), bodyOf(ctx, CreateChannelBody));
       ctx.status = 201;
-      ctx.body = { ...created, sessionId: s.id };
+      ctx.body = created;
     },
   });
 
@@ -107,13 +87,7 @@ export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
       501: { description: 'not_implemented: no live client', schema: ref('Error') },
     },
     async handler(ctx) {
-      const p = requireCapability(ctx, 'send');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      const jid = ctx.params.jid ?? '';
-      if (!isChannelJid(jid)) throw new ValidationError('not a channel JID (…@newsletter)', { field: 'jid', value: jid });
-      const client = sessions.liveClient(s.id);
-      if (!client) throw new NotImplementedError('the session has no live WhatsApp client', { sessionId: s.id });
-      await client.followChannel(jid);
+      await channels.follow(principalOf(ctx), param(ctx, 'session'), param(ctx, 'jid'));
       noContent(ctx);
     },
   });

@@ -1,13 +1,13 @@
 /** API keys of the organization (ours): created, listed and revoked by a person with a login token. */
-import { NotFoundError } from '../../core/errors.js';
 import type { Capability } from '../../core/types.js';
-import { requireLoginWithManage } from '../middleware/auth.js';
-import { noContent, parseBody } from '../http.js';
+import { principalOf } from '../middleware/auth.js';
+import { noContent, param, parseBody } from '../http.js';
 import { ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { CreateKeyBody } from '../schemas.js';
 
 export function registerKeyRoutes(api: ApiRegistry, deps: ApiDeps): void {
+  const { keys } = deps.app;
   api.add({
     method: 'get',
     path: '/keys',
@@ -27,8 +27,7 @@ export function registerKeyRoutes(api: ApiRegistry, deps: ApiDeps): void {
       },
     },
     handler(ctx) {
-      const p = requireLoginWithManage(ctx);
-      ctx.body = { data: deps.apiKeys.list(p.organizationId), nextCursor: null };
+      ctx.body = { data: keys.list(principalOf(ctx)), nextCursor: null };
     },
   });
 
@@ -43,12 +42,13 @@ export function registerKeyRoutes(api: ApiRegistry, deps: ApiDeps): void {
     body: CreateKeyBody,
     responses: { 201: { description: 'The new key with its secret', schema: ref('CreatedApiKey') } },
     handler(ctx) {
-      const p = requireLoginWithManage(ctx);
-      const body = parseBody(ctx, CreateKeyBody);
-      const created = deps.apiKeys.create(p.organizationId, body.name, body.capabilities as Capability[]);
+      const created = keys.create(principalOf(ctx), () => {
+        const body = parseBody(ctx, CreateKeyBody);
+        return { name: body.name, capabilities: body.capabilities as Capability[] };
+      });
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = { ...created.info, key: created.key };
+      ctx.body = created;
     },
   });
 
@@ -62,10 +62,7 @@ export function registerKeyRoutes(api: ApiRegistry, deps: ApiDeps): void {
     pathParams: { id: 'The key id' },
     responses: { 204: { description: 'Revoked' } },
     handler(ctx) {
-      const p = requireLoginWithManage(ctx);
-      if (!deps.apiKeys.revoke(p.organizationId, ctx.params.id ?? '')) {
-        throw new NotFoundError('api key not found', { id: ctx.params.id });
-      }
+      keys.revoke(principalOf(ctx), param(ctx, 'id'));
       noContent(ctx);
     },
   });

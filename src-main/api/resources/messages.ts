@@ -1,8 +1,6 @@
 /** Sending messages through the session's live client (text in v1). */
-import { NotImplementedError, ValidationError } from '../../core/errors.js';
-import { isChatJid } from '../../core/jid.js';
-import { requireCapability } from '../middleware/auth.js';
-import { parseBody, sessionOf } from '../http.js';
+import { principalOf } from '../middleware/auth.js';
+import { bodyOf, param } from '../http.js';
 import { toSchema, ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { SendMessageBody, SendResultSchema } from '../schemas.js';
@@ -25,15 +23,7 @@ export function registerMessageRoutes(api: ApiRegistry, deps: ApiDeps): void {
       501: { description: 'not_implemented: no live client', schema: ref('Error') },
     },
     async handler(ctx) {
-      const p = requireCapability(ctx, 'send');
-      const s = sessionOf(ctx, deps.sessions, p.organizationId);
-      const body = parseBody(ctx, SendMessageBody);
-      if (!isChatJid(body.to)) throw new ValidationError('`to` is not a chat JID', { field: 'to', value: body.to });
-      const bad = body.mentions?.find((m) => !isChatJid(m));
-      if (bad) throw new ValidationError('a mention is not a JID', { field: 'mentions', value: bad });
-      const client = deps.sessions.liveClient(s.id);
-      if (!client) throw new NotImplementedError('the session has no live WhatsApp client', { sessionId: s.id });
-      ctx.body = await client.sendText({ to: body.to, text: body.text, replyTo: body.replyTo, mentions: body.mentions });
+      ctx.body = await deps.app.messages.sendText(principalOf(ctx), param(ctx, 'session'), bodyOf(ctx, SendMessageBody));
     },
   });
 }

@@ -1,7 +1,6 @@
 /** Sessions: one attached WhatsApp number (or sandbox account) each. */
-import { ConflictError, NotFoundError } from '../../core/errors.js';
-import { requireCapability } from '../middleware/auth.js';
-import { noContent, parseBody, sessionOf } from '../http.js';
+import { principalOf } from '../middleware/auth.js';
+import { bodyOf, noContent, param } from '../http.js';
 import { ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { CreateSessionBody, MeSchema, PairingCodeBody, PairingCodeSchema, QrSchema, SandboxStateSchema } from '../schemas.js';
@@ -9,7 +8,7 @@ import { CreateSessionBody, MeSchema, PairingCodeBody, PairingCodeSchema, QrSche
 const SESSION = { session: 'The session id (ULID). Another organization\'s session is not found.' };
 
 export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
-  const { sessions } = deps;
+  const { sessions } = deps.app;
 
   api.add({
     method: 'get',
@@ -29,8 +28,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
       },
     },
     handler(ctx) {
-      const p = requireCapability(ctx, 'read');
-      ctx.body = { data: sessions.list(p.organizationId), nextCursor: null };
+      ctx.body = { data: sessions.list(principalOf(ctx)), nextCursor: null };
     },
   });
 
@@ -48,10 +46,9 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
     bodyRequired: false,
     responses: { 201: { description: 'The new session', schema: ref('Session') } },
     handler(ctx) {
-      const p = requireCapability(ctx, 'manage');
-      const body = parseBody(ctx, CreateSessionBody);
+      const created = sessions.create(principalOf(ctx), bodyOf(ctx, CreateSessionBody));
       ctx.status = 201;
-      ctx.body = sessions.create({ organizationId: p.organizationId, ...body });
+      ctx.body = created;
     },
   });
 
@@ -65,8 +62,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
     pathParams: SESSION,
     responses: { 200: { description: 'The session', schema: ref('Session') } },
     handler(ctx) {
-      const p = requireCapability(ctx, 'read');
-      ctx.body = sessionOf(ctx, sessions, p.organizationId);
+      ctx.body = sessions.get(principalOf(ctx), param(ctx, 'session'));
     },
   });
 
@@ -81,9 +77,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
     pathParams: SESSION,
     responses: { 204: { description: 'Deleted' } },
     async handler(ctx) {
-      const p = requireCapability(ctx, 'manage');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      await sessions.delete(p.organizationId, s.id);
+      await sessions.delete(principalOf(ctx), param(ctx, 'session'));
       noContent(ctx);
     },
   });
@@ -106,9 +100,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
       pathParams: SESSION,
       responses: { 200: { description: 'The session', schema: ref('Session') } },
       async handler(ctx) {
-        const p = requireCapability(ctx, 'manage');
-        const s = sessionOf(ctx, sessions, p.organizationId);
-        ctx.body = await sessions[action](p.organizationId, s.id);
+        ctx.body = await sessions.act(principalOf(ctx), param(ctx, 'session'), action);
       },
     });
   }
@@ -129,9 +121,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
       409: { description: 'conflict: already paired', schema: ref('Error') },
     },
     handler(ctx) {
-      const p = requireCapability(ctx, 'manage');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      ctx.body = sessions.qr(p.organizationId, s.id);
+      ctx.body = sessions.qr(principalOf(ctx), param(ctx, 'session'));
     },
   });
 
@@ -150,10 +140,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
       409: { description: 'conflict: already paired', schema: ref('Error') },
     },
     async handler(ctx) {
-      const p = requireCapability(ctx, 'manage');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      const body = parseBody(ctx, PairingCodeBody);
-      ctx.body = await sessions.pairingCode(p.organizationId, s.id, body.phone);
+      ctx.body = await sessions.pairingCode(principalOf(ctx), param(ctx, 'session'), bodyOf(ctx, PairingCodeBody));
     },
   });
 
@@ -168,25 +155,9 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
     pathParams: SESSION,
     responses: { 200: { description: 'The account', schema: toSchema(MeSchema) } },
     handler(ctx) {
-      const p = requireCapability(ctx, 'read');
-      const s = sessionOf(ctx, sessions, p.organizationId);
-      if (!s.waJid) throw new NotFoundError('session is not paired', { sessionId: s.id });
-      ctx.body = {
-        connected: s.live,
-        phoneNumber: s.phoneNumber,
-        sessionId: s.id,
-        status: s.status,
-        waJid: s.waJid,
-        waLid: s.waLid,
-      };
+      ctx.body = sessions.me(principalOf(ctx), param(ctx, 'session'));
     },
   });
-
-  const sandboxOf = (ctx: Parameters<typeof sessionOf>[0], organizationId: string) => {
-    const s = sessionOf(ctx, sessions, organizationId);
-    if (!s.sandbox || !deps.sandbox) throw new NotFoundError('not a sandbox session', { sessionId: s.id });
-    return { session: s, sandbox: deps.sandbox };
-  };
 
   api.add({
     method: 'get',
@@ -199,9 +170,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
     pathParams: SESSION,
     responses: { 200: { description: 'Simulated side of the sandbox', schema: toSchema(SandboxStateSchema) } },
     handler(ctx) {
-      const p = requireCapability(ctx, 'read');
-      const { session, sandbox } = sandboxOf(ctx, p.organizationId);
-      ctx.body = sandbox.state(session.id);
+      ctx.body = sessions.sandboxState(principalOf(ctx), param(ctx, 'session'));
     },
   });
 
@@ -219,9 +188,7 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
       409: { description: 'conflict: not waiting for pairing', schema: ref('Error') },
     },
     handler(ctx) {
-      const p = requireCapability(ctx, 'manage');
-      const { session, sandbox } = sandboxOf(ctx, p.organizationId);
-      if (!sandbox.pair(session.id)) throw new ConflictError('the sandbox session is not waiting for pairing');
+      sessions.sandboxPair(principalOf(ctx), param(ctx, 'session'));
       noContent(ctx);
     },
   });

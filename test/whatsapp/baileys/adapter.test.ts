@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { BufferJSON, proto, type WAMessage } from '@whiskeysockets/baileys';
+import { httpErrorOf } from '../../../src-main/api/error-status.js';
 import { AppError } from '../../../src-main/core/errors.js';
 import type { EventPublisher, GatewayEvent } from '../../../src-main/core/events.js';
 import type { ClientUpdate, WhatsAppClient } from '../../../src-main/core/whatsapp-port.js';
@@ -20,12 +21,13 @@ const logger = pino({ level: 'silent' });
 const NOW = 1_750_000_000_000;
 const PEER = '6281111111111@s.whatsapp.net';
 
-async function caught(p: Promise<unknown>): Promise<AppError> {
+/** The rejection, with the HTTP status the API would answer for it (domain errors carry only a code). */
+async function caught(p: Promise<unknown>): Promise<AppError & { status: number }> {
   try {
     await p;
   } catch (e) {
     expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
+    return Object.assign(e as AppError, { status: httpErrorOf((e as AppError).code).status });
   }
   throw new Error('expected a rejection');
 }

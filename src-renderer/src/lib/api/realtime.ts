@@ -4,6 +4,7 @@
  * DOM-free (the socket comes from a factory) so it runs under Node in tests with the `ws` package.
  */
 import { reconnectDelay } from '../logic/auth-timing.js';
+import { EVENT_NAMES } from '@core/events.js';
 import type { RealtimeEventName, RealtimeFrame, RealtimeTicket } from './types.js';
 
 /** The part of a WebSocket this module uses (browser WebSocket and `ws` both fit). */
@@ -26,14 +27,7 @@ export interface RealtimeOptions {
   delayFor?: (attempt: number) => number;
 }
 
-const EVENTS: ReadonlySet<string> = new Set<RealtimeEventName>([
-  'auth.qr',
-  'session.status',
-  'message',
-  'message.status',
-  'chat.deleted',
-  'sync.progress',
-]);
+const EVENTS: ReadonlySet<string> = new Set<RealtimeEventName>(EVENT_NAMES);
 
 /** Parses one frame; null for anything that is not a v1 frame of a known event. */
 export function parseFrame(data: unknown): RealtimeFrame | null {

@@ -1,6 +1,7 @@
 /**
- * Shapes of the gateway's HTTP API (API.md). The domain objects are the main process's own types (type-only
- * import: nothing from src-main is bundled), so the UI and the API cannot drift apart silently.
+ * Shapes of the gateway's HTTP API (API.md). The domain objects and the realtime event map are the main
+ * process's own types, imported through the `@core` alias (src-main/core, see src-renderer/vite.config.ts), so
+ * the UI, the API and every event producer cannot drift apart silently.
  */
 export type {
   Capability,
@@ -14,8 +15,9 @@ export type {
   Session,
   SessionStatus,
   SyncState,
-} from '../../../../src-main/core/types.js';
-import type { Capability, Message, Session, SyncState } from '../../../../src-main/core/types.js';
+} from '@core/types.js';
+export type { EventPayloads, RealtimeEventName, RealtimeFrame } from '@core/events.js';
+import type { Capability, Message, Session } from '@core/types.js';
 
 export interface TokenGrant {
   token: string;
@@ -81,42 +83,6 @@ export interface SessionMe {
   status: Session['status'];
   waJid: string | null;
   waLid: string | null;
-}
-
-export type RealtimeEventName =
-  | 'auth.qr'
-  | 'session.status'
-  | 'message'
-  | 'message.status'
-  | 'chat.deleted'
-  | 'sync.progress';
-
-export interface RealtimePayloads {
-  'auth.qr': { code: string; expiresAt: number };
-  'session.status': Session;
-  message: Message;
-  'message.status': {
-    waMessageId: string;
-    chatJid: string;
-    ackLevel: number;
-    status: Message['status'];
-    error: string | null;
-    edited: boolean;
-    deleted: boolean;
-  };
-  'chat.deleted': { chatJid: string };
-  'sync.progress': { state: SyncState; progress: number };
-}
-
-/** One WebSocket frame. */
-export interface RealtimeFrame<E extends RealtimeEventName = RealtimeEventName> {
-  schema: 'v1';
-  id: string;
-  event: E;
-  session: string;
-  organization: string;
-  timestamp: number;
-  payload: RealtimePayloads[E];
 }
 
 /** What the Electron preload exposes as `window.wagw`. */

@@ -3,7 +3,7 @@
  * toasts. One instance (`app`) is shared by every component.
  */
 import { RealtimeConnection, type RealtimeStatus, type SocketLike } from '../api/realtime.js';
-import type { Message, RealtimeFrame, RealtimePayloads, Session } from '../api/types.js';
+import type { RealtimeFrame, Session } from '../api/types.js';
 import { AuthState } from './auth.svelte.js';
 import { InboxState } from './inbox.svelte.js';
 import { KeysState } from './keys.svelte.js';
@@ -62,6 +62,12 @@ export class AppState {
     void inbox.start();
   }
 
+  /** A session that is gone (deleted here, through the API or by the CLI): off the list, and not selected. */
+  forgetSession(id: string): void {
+    this.sessions.remove(id);
+    if (this.selectedSessionId === id) this.selectSession(this.sessions.list[0]?.id ?? null);
+  }
+
   toast(text: string, tone: Toast['tone'] = 'info'): void {
     const toast: Toast = { id: ++this.toastSeq, text, tone };
     this.toasts = [...this.toasts, toast].slice(-4);
@@ -87,35 +93,38 @@ export class AppState {
     realtime.start();
   }
 
-  /** Sends one realtime frame to the state it concerns. */
+  /** Sends one realtime frame to the state it concerns (payload types: src-main/core/events.ts via @core). */
   private route(frame: RealtimeFrame): void {
     const inbox = this.inbox && this.inbox.sessionId === frame.session ? this.inbox : null;
     switch (frame.event) {
       case 'session.status': {
-        const session = frame.payload as RealtimePayloads['session.status'];
+        const session = frame.payload;
+        // The last status of a deleted session (core/event-payloads.ts sessionDeletedPayload).
+        if (session.deleted) {
+          this.forgetSession(frame.session);
+          break;
+        }
         const before = this.sessions.get(frame.session)?.status;
         this.sessions.upsert(session);
         if (session.status !== before) inbox?.refreshSoon();
         break;
       }
-      case 'sync.progress': {
-        const p = frame.payload as RealtimePayloads['sync.progress'];
-        this.sessions.applySync(frame.session, p);
+      case 'sync.progress':
+        this.sessions.applySync(frame.session, frame.payload);
         // History batches are stored without per-message events: re-read the lists as they land.
         inbox?.refreshSoon();
         break;
-      }
       case 'auth.qr':
-        this.sessions.setQr(frame.session, frame.payload as RealtimePayloads['auth.qr']);
+        this.sessions.setQr(frame.session, frame.payload);
         break;
       case 'message':
-        inbox?.onMessage(frame.payload as Message);
+        inbox?.onMessage(frame.payload);
         break;
       case 'message.status':
-        inbox?.onStatus(frame.payload as RealtimePayloads['message.status']);
+        inbox?.onStatus(frame.payload);
         break;
       case 'chat.deleted':
-        inbox?.onChatDeleted((frame.payload as RealtimePayloads['chat.deleted']).chatJid);
+        inbox?.onChatDeleted(frame.payload);
         break;
     }
   }

@@ -3,7 +3,7 @@
  * Realtime events for this session are routed here by the app state.
  */
 import type { ApiClient } from '../api/client.js';
-import type { Channel, Chat, Message, RealtimePayloads } from '../api/types.js';
+import type { Channel, Chat, Message, EventPayloads } from '../api/types.js';
 import { applyMessageToChannels, applyMessageToChats } from '../logic/conversations.js';
 import { isChannelJid } from '../logic/format.js';
 import { ConversationState, type ConversationKind } from './conversation.svelte.js';
@@ -73,7 +73,7 @@ export class InboxState {
     else this.refreshSoon(); // a chat we have not loaded: fetch it with its real name
   }
 
-  onStatus(update: RealtimePayloads['message.status']): void {
+  onStatus(update: EventPayloads['message.status']): void {
     this.open?.applyStatus(update);
     const chat = this.chats.items.find((c) => c.jid === update.chatJid);
     if (chat?.lastMessage && chat.lastMessage.waMessageId === update.waMessageId) {
@@ -91,9 +91,19 @@ export class InboxState {
     }
   }
 
-  onChatDeleted(chatJid: string): void {
+  /**
+   * A chat left the stored copy: deleted (here, through the API, or on the phone), or merged from its LID form
+   * into its phone-number chat (`mergedInto`), which then takes its place, open if the old one was.
+   */
+  onChatDeleted({ chatJid, mergedInto }: EventPayloads['chat.deleted']): void {
     this.chats.remove(chatJid);
-    if (this.open?.jid === chatJid) {
+    if (mergedInto !== undefined) {
+      // The merged chat's list entry (last message, unread count) changed too.
+      this.refreshSoon();
+      if (this.open && this.open.jid === chatJid) this.openConversation('chat', mergedInto);
+      return;
+    }
+    if (this.open && this.open.jid === chatJid) {
       this.open.gone = true;
       this.notice = 'This chat was deleted from the local store.';
       this.close();
