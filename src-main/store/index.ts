@@ -5,12 +5,14 @@
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database.js';
 import { createApiKeysRepository } from './repositories/api-keys.js';
+import { createAuditRepository } from './repositories/audit.js';
 import { createAuthStateRepository } from './repositories/auth-state.js';
 import { createChannelsRepository } from './repositories/channels.js';
 import { createChatsRepository } from './repositories/chats.js';
 import { createContactsRepository } from './repositories/contacts.js';
 import { createEventsRepository } from './repositories/events.js';
 import { createLidMappingsRepository } from './repositories/lid-mappings.js';
+import { createMessageContextRepository } from './repositories/message-context.js';
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
@@ -40,6 +42,8 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     signingKeys: createSigningKeysRepository(db),
     authState: createAuthStateRepository(db),
     events: createEventsRepository(db),
+    audit: createAuditRepository(db), // issue 12
+    messageContext: createMessageContextRepository(db), // issue 12
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
