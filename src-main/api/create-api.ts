@@ -12,16 +12,19 @@ import { errorMiddleware } from './middleware/errors.js';
 import { hostGuard } from './middleware/host-guard.js';
 import { ApiRegistry, type JsonSchema } from './openapi.js';
 import type { ApiDeps } from './ports.js';
+import { registerAuditRoutes } from './resources/audit.js';
 import { registerAuthRoutes, type LoginSubject } from './resources/auth.js';
 import { registerChannelRoutes } from './resources/channels.js';
 import { registerChatRoutes } from './resources/chats.js';
 import { registerKeyRoutes } from './resources/keys.js';
+import { registerMcpRoutes } from './resources/mcp.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
 import { registerSessionRoutes } from './resources/sessions.js';
 import {
   ApiKeySchema,
+  AuditEntrySchema,
   ChannelSchema,
   ChatSchema,
   CreatedApiKeySchema,
@@ -80,6 +83,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registry.component('ApiKey', ApiKeySchema);
   registry.component('CreatedApiKey', CreatedApiKeySchema);
   registry.component('Error', ErrorSchema);
+  registry.component('AuditEntry', AuditEntrySchema);
 
   let cachedDoc: JsonSchema | undefined;
   const openapi = () =>
@@ -97,6 +101,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));
   registerAuthRoutes(registry, deps, options.owner);
   registerMetaRoutes(registry, deps, openapi);
+  registerAuditRoutes(registry, deps); // issue 12
+  registerMcpRoutes(registry, deps); // issue 12
 
   const apiRouter = new Router({ prefix: API_PREFIX });
   const rootRouter = new Router();

@@ -34,6 +34,8 @@ export interface GatewayConfig {
   nativeBinding: string | null;
   /** Extra origins allowed to open the realtime socket / call the API from a browser (besides our own). */
   extraOrigins: string[];
+  /** Issue 12: offer MCP send tools at /mcp to keys with `send` (`wagw serve --mcp-allow-send`); off by default. */
+  mcpAllowSend?: boolean;
 }
 
 export const DEFAULT_PORT = 7480;

@@ -20,7 +20,9 @@ import { createCursorCodec } from '../core/cursor.js';
 import type { WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import { openStore, type Store } from '../store/index.js';
 import type { SandboxController } from '../whatsapp/sandbox/index.js';
+import { removeGatewayFile, writeGatewayFile } from './gateway-file.js';
 import { lazyFactory } from './lazy-client.js';
+import { lazyMcpHandler } from './mcp-http.js';
 import type { WhatsAppRuntime } from './whatsapp-runtime.js';
 import type { GatewayConfig } from './config.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime.js';
@@ -203,6 +205,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           allowedOrigins,
           rendererDir: config.rendererDir,
           now,
+          mcp: lazyMcpHandler({ app, allowSend: config.mcpAllowSend ?? false, logger }), // issue 12
         },
         { origin, owner: () => ({ subject: ownerSubject, organizationId: org.id }) },
       );
@@ -214,6 +217,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
       const info: GatewayInfo = { url: origin(), apiBase: `${origin()}/api/v1`, host: config.host, port, dataDir: config.dataDir };
       running = { store, sessions, realtime, server, api, info, organizationId: org.id, whatsapp: runtimeReady };
+      writeGatewayFile(config.dataDir, info, now()); // issue 12: `wagw mcp` finds us here
 
       sessions.resumeAll();
       const sandboxSessionId = config.sandbox?.ensureSession ? ensureSandboxSession(store, sessions, org.id) : null;
@@ -242,6 +246,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     if (stopping) return stopping;
     const r = running;
     stopping = (async () => {
+      removeGatewayFile(config.dataDir); // issue 12
       await r.sessions.stopAll();
       (await r.whatsapp.catch(() => undefined))?.sandbox.stop();
       r.realtime.close();
