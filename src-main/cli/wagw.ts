@@ -5,6 +5,7 @@
  *   wagw keys create --name N --caps read,send[,manage] [--data-dir D]
  *   wagw keys list [--data-dir D]
  *   wagw keys revoke <id> [--data-dir D]
+ *   wagw mcp [--data-dir D] [--session ID] [--allow-send] [--key KEY]   (src-main/cli/mcp.ts)
  */
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -25,10 +26,11 @@ export class UsageError extends Error {}
 const USAGE = `Usage:
   wagw serve [--data-dir DIR] [--port PORT] [--host HOST] [--renderer-dir DIR] [--log-level LEVEL]
              [--sandbox] [--sandbox-seed N] [--sandbox-rate MSGS_PER_MIN]
-             [--jwks-url URL --jwt-issuer ISS --jwt-audience AUD] [--allowed-origin ORIGIN]
+             [--jwks-url URL --jwt-issuer ISS --jwt-audience AUD] [--allowed-origin ORIGIN] [--mcp-allow-send]
   wagw keys create --name NAME --caps read,send[,manage] [--data-dir DIR]
   wagw keys list [--data-dir DIR]
   wagw keys revoke <id> [--data-dir DIR]
+  wagw mcp [--data-dir DIR] [--session ID] [--allow-send] [--key KEY]
 
 Defaults: --data-dir ${defaultDataDir()}  --host ${DEFAULT_HOST}  --port ${DEFAULT_PORT}`;
 
@@ -50,6 +52,7 @@ const SERVE_OPTIONS = {
   'jwt-issuer': { type: 'string' },
   'jwt-audience': { type: 'string' },
   'allowed-origin': { type: 'string', multiple: true },
+  'mcp-allow-send': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -120,6 +123,7 @@ export function serveConfig(args: string[]): GatewayConfig {
       ? { jwksUrl: values['jwks-url'], issuer: values['jwt-issuer']!, audience: values['jwt-audience']! }
       : null,
     extraOrigins: values['allowed-origin'] ?? [],
+    mcpAllowSend: values['mcp-allow-send'] === true,
   });
 }
 
@@ -237,6 +241,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'serve') return await serve(rest, io);
     if (command === 'keys') return keys(rest, io);
+    if (command === 'mcp') return await (await import('./mcp.js')).mcpCommand(rest, io);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) {
