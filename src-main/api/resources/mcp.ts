@@ -18,7 +18,6 @@ const DESCRIPTION =
 function notAllowed(ctx: ApiContext): void {
   ctx.status = 405;
   ctx.set('Allow', 'POST');
-  ctx.body = null;
 }
 
 export function registerMcpRoutes(api: ApiRegistry, deps: ApiDeps): void {
