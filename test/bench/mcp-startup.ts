@@ -1,0 +1,79 @@
+/**
+ * Benchmark: `wagw mcp` startup (issue 12). On the 1,000,000-message database with no gateway running (the store
+ * is opened read-only), the time from spawn until the SDK's own client has `tools/list` answered over stdio
+ * (initialize + initialized + tools/list), as a desktop AI client starts it: tsx from the repository, and a bundled
+ * build (esbuild, dependencies external) as a packaged app would run it. Run with `npm run bench -- --only mcp-startup`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { benchArgs, figure, finish, log, repoPath, summarize, type Figure } from './common.js';
+import { readFixture } from './fixture.js';
+
+const BENCH = 'mcp-startup';
+const args = benchArgs();
+if (!args.fixture) throw new Error('mcp-startup needs --fixture DIR (built by run.ts)');
+const meta = readFixture(args.fixture);
+const runs = args.quick ? 3 : 7;
+
+async function once(command: string, argv: string[], env: Record<string, string> = {}): Promise<{ ms: number; tools: number }> {
+  const t0 = performance.now();
+  const transport = new StdioClientTransport({
+    command,
+    args: [...argv, 'mcp', '--data-dir', meta.dataDir],
+    env: { ...(process.env as Record<string, string>), WAGW_API_KEY: '', ...env },
+    stderr: 'ignore',
+    cwd: repoPath(),
+  });
+  const client = new Client({ name: 'bench', version: '1' });
+  try {
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    const ms = performance.now() - t0;
+    if (!tools.some((t) => t.name === 'get_chat_messages')) throw new Error('tools/list lacks get_chat_messages');
+    return { ms, tools: tools.length };
+  } finally {
+    await client.close();
+  }
+}
+
+async function measure(label: string, command: string, argv: string[], env: Record<string, string> = {}) {
+  await once(command, argv, env); // warm-up: tsx's transform cache, the OS page cache of the database
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) samples.push((await once(command, argv, env)).ms);
+  log(BENCH, `${label}: ${samples.map((s) => `${s.toFixed(0)} ms`).join(', ')}`);
+  return { ms: summarize(samples), samples };
+}
+
+const viaTsx = await measure('tsx', process.execPath, ['--import', 'tsx', repoPath('src-main/cli/wagw.ts')]);
+
+let bundled: Awaited<ReturnType<typeof measure>> | null = null;
+let bundleNote = '';
+try {
+  const esbuild = (await import('esbuild')) as typeof import('esbuild');
+  const outDir = repoPath('node_modules/.cache/wagw-bench');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, 'wagw-mcp.mjs');
+  await esbuild.build({
+    entryPoints: [repoPath('src-main/cli/wagw.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  bundled = await measure('bundled', process.execPath, [outfile], { WAGW_MIGRATIONS_DIR: repoPath('src-main/store/migrations') });
+} catch (err) {
+  bundleNote = `bundled build not measured: ${(err as Error).message}`;
+  log(BENCH, bundleNote);
+}
+
+const what = `wagw mcp on ${meta.bigChatMessages.toLocaleString('en')} messages, no gateway: spawn -> tools/list answered`;
+const figures: Figure[] = [figure('mcp.startup_tsx.tools_list_ms', viaTsx.ms.median, 'ms', { op: '<=', value: 1000 }, `${what} (tsx), median of ${runs}`)];
+if (bundled) {
+  figures.push(figure('mcp.startup_bundled.tools_list_ms', bundled.ms.median, 'ms', { op: '<=', value: 1000 }, `same, bundled build (node wagw.mjs), median of ${runs}`));
+}
+finish(args, { bench: BENCH, figures, details: { runs, tsx: viaTsx, bundled, bundleNote, databaseMiB: meta.fileMiB } });
