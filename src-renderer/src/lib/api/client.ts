@@ -6,6 +6,7 @@
 import { ApiError, errorFromEnvelope } from './errors.js';
 import type {
   ApiKeyInfo,
+  AuditEntry,
   Capability,
   Channel,
   Chat,
@@ -176,6 +177,11 @@ export class ApiClient {
   }
   revokeKey(id: string): Promise<void> {
     return this.request('DELETE', `/keys/${seg(id)}`);
+  }
+
+  // ---- audit log of MCP tool calls (ours, manage) ----
+  listAudit(page: PageQuery = {}): Promise<Page<AuditEntry>> {
+    return this.request('GET', '/audit', { query: pageQuery(page) });
   }
 
   // ---- transport ----

@@ -7,9 +7,10 @@ import type { RealtimeFrame, Session } from '../api/types.js';
 import { AuthState } from './auth.svelte.js';
 import { InboxState } from './inbox.svelte.js';
 import { KeysState } from './keys.svelte.js';
+import { ActivityState } from './activity.svelte.js';
 import { SessionsState } from './sessions.svelte.js';
 
-export type View = 'inbox' | 'sessions' | 'keys';
+export type View = 'inbox' | 'sessions' | 'keys' | 'activity';
 
 export interface Toast {
   id: number;
@@ -21,6 +22,7 @@ export class AppState {
   readonly auth = new AuthState();
   readonly sessions = new SessionsState(this.auth.api);
   readonly keys = new KeysState(this.auth.api);
+  readonly activity = new ActivityState(this.auth.api);
   view = $state<View>('inbox');
   selectedSessionId = $state<string | null>(null);
   inbox = $state.raw<InboxState | null>(null);
