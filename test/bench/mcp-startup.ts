@@ -52,9 +52,10 @@ let bundled: Awaited<ReturnType<typeof measure>> | null = null;
 let bundleNote = '';
 try {
   const esbuild = (await import('esbuild')) as typeof import('esbuild');
-  const outDir = repoPath('node_modules/.cache/wagw-bench');
+  // Its own directory: the file must be named wagw.mjs (wagw.ts runs main() only when invoked as wagw*).
+  const outDir = repoPath('node_modules/.cache/wagw-bench/mcp');
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'wagw-mcp.mjs');
+  const outfile = join(outDir, 'wagw.mjs');
   await esbuild.build({
     entryPoints: [repoPath('src-main/cli/wagw.ts')],
     bundle: true,
