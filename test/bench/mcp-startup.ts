@@ -52,8 +52,9 @@ let bundled: Awaited<ReturnType<typeof measure>> | null = null;
 let bundleNote = '';
 try {
   const esbuild = (await import('esbuild')) as typeof import('esbuild');
-  // Its own directory: the file must be named wagw.mjs (wagw.ts runs main() only when invoked as wagw*).
-  const outDir = repoPath('node_modules/.cache/wagw-bench/mcp');
+  // Inside the checkout (out/ is ignored) so the external packages resolve; its own directory because the file must
+  // be named wagw.mjs (wagw.ts runs main() only when invoked as wagw*).
+  const outDir = repoPath('out/bench-mcp');
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, 'wagw.mjs');
   await esbuild.build({
