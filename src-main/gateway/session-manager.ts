@@ -2,6 +2,10 @@
  * The session manager: exactly one WhatsApp client per session, its status, pairing, and the reconnect
  * policy of BAILEYS.md. Every client reports through hooks bound to a generation number; a report from an
  * older generation (a stale socket) is ignored.
+ *
+ * Over 400 lines on purpose: it is one state machine per session (runtime, generation, reconnect timer, QR
+ * waiters) whose commands and client reports must see the same closure; split apart, the generation rule would
+ * be spread over files. Capabilities and organizations of callers are checked above it, in src-main/app.
  */
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';

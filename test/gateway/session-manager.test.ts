@@ -2,44 +2,14 @@
  * The session manager's reconnect behaviour per disconnect code, driven with a fake clock and a client
  * factory at the port that reports what a Baileys socket would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../src-main/core/events.js';
 import type { ClientContext, WhatsAppClient } from '../../src-main/core/whatsapp-port.js';
-import { createSessionManager, type Timers } from '../../src-main/gateway/session-manager.js';
-import { openStore, type Store } from '../../src-main/store/index.js';
-
-class FakeClock implements Timers {
-  now = 1_000_000;
-  private queue: { at: number; fn: () => void; id: number }[] = [];
-  private seq = 0;
-  setTimeout(fn: () => void, ms: number) {
-    const id = ++this.seq;
-    this.queue.push({ at: this.now + ms, fn, id });
-    return id;
-  }
-  clearTimeout(handle: unknown) {
-    this.queue = this.queue.filter((t) => t.id !== handle);
-  }
-  pending() {
-    return this.queue.map((t) => t.at - this.now);
-  }
-  advance(ms: number) {
-    const until = this.now + ms;
-    for (;;) {
-      this.queue.sort((a, b) => a.at - b.at);
-      const next = this.queue[0];
-      if (!next || next.at > until) break;
-      this.queue.shift();
-      this.now = next.at;
-      next.fn();
-    }
-    this.now = until;
-  }
-}
+import { createSessionManager } from '../../src-main/gateway/session-manager.js';
+import type { Store } from '../../src-main/store/index.js';
+import { FakeClock } from '../helpers/clock.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 
 interface Made {
   ctx: ClientContext;
@@ -47,7 +17,7 @@ interface Made {
 }
 
 describe('session manager', () => {
-  let dir: string;
+  let t: TempStore;
   let store: Store;
   let clock: FakeClock;
   let made: Made[];
@@ -88,7 +58,7 @@ describe('session manager', () => {
         return client;
       },
       sandboxFactory: null,
-      now: () => clock.now,
+      now: clock.now,
       timers: clock,
       random: () => 0.5,
     });
@@ -98,17 +68,14 @@ describe('session manager', () => {
   const status = (id: string) => store.sessions.get(id)!.status;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wagw-sm-'));
-    store = openStore(join(dir, 'gateway.db'));
+    t = tempStore();
+    store = t.store;
+    orgId = t.organizationId;
     clock = new FakeClock();
     made = [];
     events = [];
-    orgId = store.organizations.create('01ORG00000000000000000000A', 'o').id;
   });
-  afterEach(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => t.cleanup());
 
   async function pairedAndOpen() {
     const sm = manager();
@@ -176,7 +143,7 @@ describe('session manager', () => {
     const sm = manager();
     const s = sm.create({ organizationId: orgId, start: true });
     await Promise.resolve();
-    last().ctx.hooks.onUpdate({ kind: 'qr', code: 'q1', expiresAt: clock.now + 60_000 });
+    last().ctx.hooks.onUpdate({ kind: 'qr', code: 'q1', expiresAt: clock.now() + 60_000 });
     expect(status(s.id)).toBe('scan_qr_code');
     expect(sm.qr(orgId, s.id).code).toBe('q1');
     last().ctx.hooks.onUpdate({ kind: 'closed', statusCode: 408, reason: 'QR refs attempts ended' });
@@ -213,5 +180,17 @@ describe('session manager', () => {
     next.resumeAll();
     expect(made.map((m) => m.ctx.sessionId)).toEqual([paired.id]);
     expect(status(unpaired.id)).toBe('stopped');
+  });
+
+  it('deleting a session stops its client and publishes its last status with deleted: true (readers drop it)', async () => {
+    const { sm, id } = await pairedAndOpen();
+    const before = events.length;
+    await sm.delete(orgId, id);
+    expect(last().closed).toBe(true);
+    expect(store.sessions.get(id)).toBeUndefined();
+    expect(events.slice(before)).toEqual([
+      expect.objectContaining({ event: 'session.status', sessionId: id, organizationId: orgId, payload: expect.objectContaining({ id, deleted: true, live: false, status: 'stopped' }) }),
+    ]);
+    await expect(sm.delete(orgId, id)).rejects.toMatchObject({ code: 'not_found' });
   });
 });
