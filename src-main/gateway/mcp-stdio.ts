@@ -26,8 +26,18 @@ import type { ArchiveAccess, AuditSink } from '../mcp/port.js';
 import { createMcpServer, offeredTools } from '../mcp/tools.js';
 import { openStore, type Store } from '../store/index.js';
 import type { SessionRow } from '../store/repositories/sessions.js';
-import { DB_FILE, StartupError } from './create-gateway.js';
 import { findRunningGateway } from './gateway-file.js';
+
+/** The gateway's database in its data dir (DB_FILE of create-gateway.ts, not imported: that module loads Koa, jose, ws). */
+const DB_FILE = 'gateway.db';
+
+/** A start-up failure a person can act on; `wagw mcp` prints its message alone. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
 
 export const STDIO_KEY_FILE = 'mcp-stdio.key';
 export const STDIO_KEY_NAME = 'mcp (stdio)';

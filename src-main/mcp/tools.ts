@@ -49,7 +49,10 @@ interface ToolDef {
   annotations: Tool['annotations'];
   /** Whether this caller gets the tool. */
   offered: (caps: readonly Capability[], o: McpServerOptions) => boolean;
-  run: (args: Record<string, unknown>, ctx: { access: ArchiveAccess; session: (arg: unknown) => Promise<string> }) => Promise<CallToolResult>;
+  run: (
+    args: Record<string, unknown>,
+    ctx: { access: ArchiveAccess; session: (arg: unknown) => Promise<string>; scope: string | undefined },
+  ) => Promise<CallToolResult>;
 }
 
 const sessionArg = z.string().min(1).max(64).optional().describe('Session id (from list_sessions); optional when there is only one');
@@ -72,12 +75,9 @@ const TOOLS: ToolDef[] = [
     input: z.object({}).strict(),
     annotations: { title: 'List WhatsApp sessions', ...READ_ONLY },
     offered: () => true,
-    async run(_args, { access, session }) {
+    async run(_args, { access, scope }) {
       const all = await access.listSessions();
-      const scoped = await session(undefined).then(
-        (only) => all.filter((s) => s.id === only),
-        () => all,
-      );
+      const scoped = scope ? all.filter((s) => s.id === scope) : all;
       return text(dataBlock(`${scoped.length} session(s).`, scoped.map(sessionItem)));
     },
   },
@@ -318,7 +318,7 @@ export function createMcpServer(o: McpServerOptions): Server {
       return result;
     }
     try {
-      const result = await tool.run(parsed.data as Record<string, unknown>, { access: o.access, session });
+      const result = await tool.run(parsed.data as Record<string, unknown>, { access: o.access, session, scope: o.session });
       audit(name, args, at, result, null);
       return result;
     } catch (err) {
