@@ -40,10 +40,23 @@ export function readGatewayFile(dataDir: string): GatewayFile | undefined {
   }
 }
 
-/** The gateway recorded for the data dir, if it answers /healthz within the timeout. */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The gateway recorded for the data dir, if its process is alive and it answers /healthz within the timeout. The
+ * pid check keeps a key from being sent to whatever else listens on a crashed gateway's port later.
+ */
 export async function findRunningGateway(dataDir: string, timeoutMs = 750): Promise<GatewayFile | undefined> {
   const file = readGatewayFile(dataDir);
-  if (!file) return undefined;
+  if (!file || !processAlive(file.pid)) return undefined;
   try {
     const res = await fetch(`${file.url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();
