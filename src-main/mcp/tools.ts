@@ -25,9 +25,6 @@ import { channelItem, chatItem, dataBlock, messageItem, sessionItem } from './re
 export const SERVER_NAME = 'whatsapp-gateway-desktop';
 export const SERVER_VERSION = '0.1.0';
 
-export const READ_TOOLS = ['list_sessions', 'list_chats', 'get_chat_messages', 'get_message_context', 'list_channels', 'get_media'] as const;
-export const SEND_TOOLS = ['send_text', 'set_presence', 'mark_read'] as const;
-
 export interface McpServerOptions {
   access: ArchiveAccess;
   audit: AuditSink;
