@@ -34,3 +34,16 @@ describe('thumbnailFromRaw', () => {
     expect(thumbnailFromRaw(JSON.stringify({ message: { imageMessage: {} } }))).toBeNull();
   });
 });
+
+describe('thumbnailFromRaw on a real payload', () => {
+  it('finds the preview of a real imageMessage as the ingestion stores it (mapper rawOf)', async () => {
+    const { proto } = await import('@whiskeysockets/baileys');
+    const { rawOf } = await import('../../src-main/whatsapp/mapper.js');
+    const { readFileSync } = await import('node:fs');
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/real/imageMessage-1.json', import.meta.url), 'utf8')) as { payload: object };
+    const m = proto.WebMessageInfo.fromObject(fixture.payload) as Parameters<typeof rawOf>[0];
+    const thumb = m.message?.imageMessage?.jpegThumbnail;
+    expect(thumb?.length).toBeGreaterThan(0);
+    expect(thumbnailFromRaw(rawOf(m))).toBe(Buffer.from(thumb!).toString('base64'));
+  });
+});
