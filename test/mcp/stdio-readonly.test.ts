@@ -3,7 +3,7 @@
  * Read tools only (no send tools even with --allow-send), org isolation, delimited injection text, bad
  * arguments answered as MCP errors, every call in the audit log.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +178,28 @@ describe('wagw mcp over stdio, no gateway running (read-only archive)', () => {
     expect(rows.find((r) => r.tool === 'no_such_tool')).toMatchObject({ outcome: 'error', error_code: 'unknown_tool' });
     expect(rows.find((r) => r.tool === 'send_text')).toMatchObject({ outcome: 'error', error_code: 'unknown_tool' });
   });
+
+  it('garbage on stdin is not a crash: the next JSON-RPC message is answered, stdout carries only JSON-RPC', async () => {
+    const child = spawn(NODE, ['--import', 'tsx', CLI, 'mcp', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const answered = new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += String(c);
+        if (out.includes('"id":7')) resolve(out);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    child.stdin.write('this is not json\n{"jsonrpc":"2.0","id":"x","method":\n');
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);
+    try {
+      const text = await answered;
+      for (const line of text.trim().split('\n')) expect(JSON.parse(line)).toHaveProperty('jsonrpc', '2.0');
+      expect(text).toContain('whatsapp-gateway-desktop');
+    } finally {
+      child.stdin.end();
+      child.kill();
+    }
+  }, 60_000);
 
   it('--session restricts the tools to that session; an unknown one is refused at start', async () => {
     const scoped = await stdioClient(['--data-dir', dataDir, '--session', 'sess_me']);
