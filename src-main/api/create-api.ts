@@ -13,6 +13,7 @@ import { errorMiddleware } from './middleware/errors.js';
 import { hostGuard } from './middleware/host-guard.js';
 import { ApiRegistry, type JsonSchema } from './openapi.js';
 import type { ApiDeps } from './ports.js';
+import { registerAuditRoutes } from './resources/audit.js';
 import { registerAuthRoutes, type LoginSubject } from './resources/auth.js';
 import { registerChannelRoutes } from './resources/channels.js';
 import { registerChatRoutes } from './resources/chats.js';
@@ -20,6 +21,7 @@ import { registerExportRoutes } from './resources/export.js';
 import { registerHistoryRoutes } from './resources/history.js';
 import { registerKeyRoutes } from './resources/keys.js';
 import { registerMediaRoutes } from './resources/media.js';
+import { registerMcpRoutes } from './resources/mcp.js';
 import { registerMessageRoutes } from './resources/messages.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
@@ -28,6 +30,7 @@ import { registerSessionRoutes } from './resources/sessions.js';
 import { registerWebhookRoutes } from './resources/webhooks.js';
 import {
   ApiKeySchema,
+  AuditEntrySchema,
   ChannelSchema,
   ChatSchema,
   CreatedApiKeySchema,
@@ -95,6 +98,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registry.component('Webhook', WebhookSchema);
   registry.component('CreatedWebhook', CreatedWebhookSchema);
   registry.component('WebhookDelivery', WebhookDeliverySchema);
+  registry.component('AuditEntry', AuditEntrySchema);
 
   let cachedDoc: JsonSchema | undefined;
   const openapi = () =>
@@ -117,6 +121,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerRealtimeRoutes(registry, deps, () => options.origin().replace(/^http/, 'ws'));
   registerAuthRoutes(registry, deps, options.owner);
   registerMetaRoutes(registry, deps, openapi);
+  registerAuditRoutes(registry, deps); // issue 12
+  registerMcpRoutes(registry, deps); // issue 12
 
   const apiRouter = new Router({ prefix: API_PREFIX });
   const rootRouter = new Router();

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { AppServices } from '../app/index.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../core/types.js';
 import type { ApiKeyService } from '../auth/api-keys.js';
 import type { TokenService } from '../auth/jwt.js';
@@ -34,5 +35,7 @@ export interface ApiDeps {
   trustedProxies?: readonly string[];
   /** Directory of the built UI to serve at '/', or null. */
   rendererDir: string | null;
+  /** Issue 12: serves one MCP Streamable HTTP request for an authenticated caller (src-main/mcp/http-handler.ts). */
+  mcp?: (principal: Principal, req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>;
   now?: () => number;
 }

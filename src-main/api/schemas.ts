@@ -164,6 +164,19 @@ export const ErrorSchema = z.object({
   }),
 });
 
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  at: ms,
+  principal: z.string().describe("'api_key:<id>', 'user:<subject>' or 'local:mcp-stdio'"),
+  transport: z.enum(['stdio', 'http']),
+  tool: z.string(),
+  arguments: z.string().describe('the call\'s arguments as JSON, cut after 4 KiB'),
+  resultBytes: z.number().int().describe('size of the content returned to the model'),
+  outcome: z.enum(['ok', 'error']),
+  errorCode: z.string().nullable(),
+  durationMs: z.number().int(),
+});
+
 export const QrSchema = z.object({ code: z.string(), expiresAt: ms });
 export const PairingCodeSchema = z.object({ code: z.string() });
 export const MeSchema = z.object({

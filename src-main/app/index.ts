@@ -7,10 +7,12 @@ import type { ApiKeyService } from '../auth/api-keys.js';
 import type { CursorCodec } from '../core/cursor.js';
 import type { EventPublisher } from '../core/events.js';
 import type { Store } from '../store/index.js';
+import { createAuditService, type AuditService } from './audit.js';
 import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
 import { createExportService, type ExportService, type MediaFiles } from './export.js';
 import { createHistoryService, type HistoryService } from './history.js';
+import { createContextService, type ContextService } from './context.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import { createMediaService, type MediaService } from './media.js';
@@ -25,6 +27,9 @@ export type { MediaBody, MediaScope } from './media.js';
 export type { PageInput, PageOf } from './paging.js';
 export type { SessionAction } from './sessions.js';
 export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './webhooks.js';
+export type { AuditEntry, AuditRecord } from './audit.js';
+export { principalLabel } from './audit.js';
+export type { MediaDetails, MessageContext } from './context.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
 export { localSearch, type SearchResult } from './search.js';
 
@@ -56,6 +61,9 @@ export interface AppServices {
   media: MediaService;
   history: HistoryService;
   search: SearchService;
+  /** The MCP tool-call audit log, and reading around a message (MCP get_message_context). */
+  audit: AuditService;
+  context: ContextService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -93,5 +101,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     media,
     history: createHistoryService({ store: deps.store, sessions, publisher: deps.publisher }),
     search: createSearchService({ store: deps.store, sessions, cursors: deps.cursors }),
+    audit: createAuditService({ store: deps.store, cursors: deps.cursors }),
+    context: createContextService({ store: deps.store, sessions }),
   };
 }

@@ -1,28 +1,22 @@
 #!/usr/bin/env node
 /**
- * wagw: the headless command line of WhatsApp Gateway Desktop. One module per command in cli/commands.
+ * wagw: the headless command line of WhatsApp Gateway Desktop. One module per command in cli/commands (and
+ * cli/mcp.ts), each imported only when its command runs: `wagw mcp` must answer an AI client quickly and never
+ * loads the HTTP gateway (Koa, jose, ws) it does not use.
  */
 import { AppError } from '../core/errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../gateway/config.js';
-import { StartupError } from '../gateway/create-gateway.js';
-import { backup, restore } from './commands/backup.js';
-import { doctor } from './commands/doctor.js';
-import { exportChat } from './commands/export.js';
-import { keys } from './commands/keys.js';
-import { loginLink } from './commands/login-link.js';
-import { search } from './commands/search.js';
-import { serve } from './commands/serve.js';
+import { StartupError } from '../gateway/startup-error.js';
 import { ConfigError, UsageError, type CliIo } from './shared.js';
 
 export { ConfigError, UsageError, type CliIo } from './shared.js';
-export { serveConfig, serveOptions } from './commands/serve.js';
 
 const USAGE = `Usage:
   wagw serve [--config FILE] [--data-dir DIR] [--port PORT] [--host HOST] [--public-url URL]
              [--trusted-proxy ADDRESS]... [--strict] [--renderer-dir DIR] [--log-level LEVEL]
              [--sandbox] [--sandbox-seed N] [--sandbox-rate MSGS_PER_MIN]
              [--jwks-url URL --jwt-issuer ISS --jwt-audience AUD] [--allowed-origin ORIGIN]...
-             [--backup-dir DIR [--backup-every MINUTES] [--backup-keep N]]
+             [--backup-dir DIR [--backup-every MINUTES] [--backup-keep N]] [--mcp-allow-send]
   wagw login-link [--data-dir DIR] [--config FILE] [--public-url URL] [--port PORT]
   wagw doctor [--url URL] [--data-dir DIR] [--config FILE] [--public-url URL] [--insecure]
   wagw backup --out FILE [--data-dir DIR]
@@ -32,6 +26,7 @@ const USAGE = `Usage:
   wagw keys revoke <id> [--data-dir DIR]
   wagw export --chat JID --out FILE [--format json|html|txt|csv] [--media] [--session ID] [--data-dir DIR] [--quiet]
   wagw search "words" [--chat JID] [--sender JID] [--type TYPE] [--session ID] [--limit N] [--json] [--data-dir DIR]
+  wagw mcp [--data-dir DIR] [--session ID] [--allow-send] [--key KEY]
 
 Defaults: --data-dir ${defaultDataDir()} (or WAGW_DATA_DIR)  --host ${DEFAULT_HOST}  --port ${DEFAULT_PORT}
 Config file: --config FILE (or WAGW_CONFIG), else <data-dir>/config.json; flags and environment override it.`;
@@ -47,14 +42,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.out(USAGE);
       return 0;
     }
-    if (command === 'serve') return await serve(rest, io);
-    if (command === 'keys') return keys(rest, io);
-    if (command === 'search') return search(rest, io);
-    if (command === 'login-link') return loginLink(rest, io);
-    if (command === 'doctor') return await doctor(rest, io);
-    if (command === 'backup') return await backup(rest, io);
-    if (command === 'restore') return await restore(rest, io);
-    if (command === 'export') return await exportChat(rest, io);
+    if (command === 'serve') return await (await import('./commands/serve.js')).serve(rest, io);
+    if (command === 'keys') return (await import('./commands/keys.js')).keys(rest, io);
+    if (command === 'search') return (await import('./commands/search.js')).search(rest, io);
+    if (command === 'login-link') return (await import('./commands/login-link.js')).loginLink(rest, io);
+    if (command === 'doctor') return await (await import('./commands/doctor.js')).doctor(rest, io);
+    if (command === 'backup') return await (await import('./commands/backup.js')).backup(rest, io);
+    if (command === 'restore') return await (await import('./commands/backup.js')).restore(rest, io);
+    if (command === 'export') return await (await import('./commands/export.js')).exportChat(rest, io);
+    if (command === 'mcp') return await (await import('./mcp.js')).mcpCommand(rest, io);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) {

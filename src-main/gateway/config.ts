@@ -38,6 +38,8 @@ export interface GatewayConfig {
   publicUrl: string | null;
   /** Reverse proxy addresses allowed to name the client with X-Forwarded-For. */
   trustedProxies: string[];
+  /** Issue 12: offer MCP send tools at /mcp to keys with `send` (`wagw serve --mcp-allow-send`); off by default. */
+  mcpAllowSend?: boolean;
 }
 
 export const DEFAULT_PORT = 7480;

@@ -15,6 +15,8 @@ import { createFailureLimiter } from '../auth/rate-limit.js';
 import { createFileStore } from '../media/file-store.js';
 import type { Store } from '../store/index.js';
 import type { DeliveryWorker } from '../webhooks/delivery-worker.js';
+import { removeGatewayFile, writeGatewayFile } from './gateway-file.js';
+import { lazyMcpHandler } from './mcp-http.js';
 import type { GatewayConfig } from './config.js';
 import { openDataDir } from './data-dir.js';
 import { closeHttpServer, createHttpServer, httpAddress, listen } from './http-server.js';
@@ -115,6 +117,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           rendererDir: config.rendererDir,
           trustedProxies: config.trustedProxies,
           now,
+          mcp: lazyMcpHandler({ app, allowSend: config.mcpAllowSend ?? false, logger }),
         },
         { origin: address.origin, owner: secrets.owner },
       );
@@ -127,6 +130,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
       const info: GatewayInfo = { url: address.origin(), apiBase: `${address.origin()}/api/v1`, host: config.host, port, dataDir: config.dataDir };
       running = { store, sessions, realtime, server, api, info, organizationId: secrets.organizationId, whatsapp: whatsapp.runtime };
+      writeGatewayFile(config.dataDir, info, now()); // `wagw mcp` finds a running gateway through this file
 
       sessions.resumeAll();
       const sandboxSession = config.sandbox?.ensureSession ? ensureSandboxSession(store, sessions, secrets.organizationId) : null;
@@ -146,6 +150,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     if (stopping) return stopping;
     const r = running;
     stopping = (async () => {
+      removeGatewayFile(config.dataDir);
       await r.sessions.stopAll();
       const runtime = await r.whatsapp.catch(() => undefined);
       runtime?.sandbox.stop();

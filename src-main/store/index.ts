@@ -5,6 +5,7 @@
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database.js';
 import { createApiKeysRepository } from './repositories/api-keys.js';
+import { createAuditRepository } from './repositories/audit.js';
 import { createAuthStateRepository } from './repositories/auth-state.js';
 import { createChannelsRepository } from './repositories/channels.js';
 import { createChatHistoryRepository } from './repositories/chat-history.js';
@@ -14,6 +15,7 @@ import { createEventsRepository } from './repositories/events.js';
 import { createExportsRepository } from './repositories/exports.js';
 import { createLidMappingsRepository } from './repositories/lid-mappings.js';
 import { createMediaRepository } from './repositories/media.js';
+import { createMessageContextRepository } from './repositories/message-context.js';
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
@@ -60,6 +62,8 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     webhooks: createWebhooksRepository(db),
     media: createMediaRepository(db),
     exports: createExportsRepository(db),
+    audit: createAuditRepository(db),
+    messageContext: createMessageContextRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

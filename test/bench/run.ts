@@ -1,5 +1,5 @@
 /**
- * `npm run bench` [-- --quick] [-- --only ingest,paging,http,startup,realtime,search,webhooks,media,export] [-- --report-only]
+ * `npm run bench` [-- --quick] [-- --only ingest,paging,http,startup,realtime,search,webhooks,media,export,mcp-startup] [-- --report-only]
  *
  * Builds the shared 1,000,000-message database once (a temp dir; WAGW_BENCH_FIXTURE_DIR keeps and reuses
  * one between runs), runs each benchmark in its own Node process, prints one line per figure
@@ -24,9 +24,9 @@ import {
 import { ensureFixture, FULL_FIXTURE } from './fixture.js';
 import { writeReport } from './report.js';
 
-const BENCHES = ['ingest', 'paging', 'http', 'startup', 'realtime', 'search', 'webhooks', 'media', 'export'] as const;
+const BENCHES = ['ingest', 'paging', 'http', 'startup', 'realtime', 'search', 'webhooks', 'media', 'export', 'mcp-startup'] as const;
 type BenchName = (typeof BENCHES)[number];
-const NEEDS_FIXTURE: ReadonlySet<BenchName> = new Set(['paging', 'http', 'startup']);
+const NEEDS_FIXTURE: ReadonlySet<BenchName> = new Set(['paging', 'http', 'startup', 'mcp-startup']);
 
 const argv = process.argv.slice(2);
 /** The last full run's raw results, so the report can be re-rendered (`--report-only`) without re-measuring. */

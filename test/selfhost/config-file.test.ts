@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, serveOptions } from '../../src-main/cli/wagw.js';
+import { main } from '../../src-main/cli/wagw.js';
+import { serveOptions } from '../../src-main/cli/commands/serve.js';
 import { configFileJsonSchema } from '../../src-main/gateway/config-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wagw-config-'));

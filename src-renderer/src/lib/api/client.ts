@@ -9,6 +9,7 @@ import type {
   BackfillRequest,
   ChatCoverage,
   ApiKeyInfo,
+  AuditEntry,
   Capability,
   Channel,
   Chat,
@@ -318,6 +319,10 @@ export class ApiClient {
   }
   retryWebhookDelivery(id: string, deliveryId: string): Promise<WebhookDelivery> {
     return this.request('POST', `/webhooks/${seg(id)}/deliveries/${seg(deliveryId)}:retry`, {});
+  }
+  // ---- audit log of MCP tool calls (ours, manage) ----
+  listAudit(page: PageQuery = {}): Promise<Page<AuditEntry>> {
+    return this.request('GET', '/audit', { query: pageQuery(page) });
   }
 
   // ---- transport ----

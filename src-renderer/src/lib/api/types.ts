@@ -167,3 +167,18 @@ export interface SearchQuery {
   cursor?: string | null;
   limit?: number;
 }
+
+/** GET /audit: one MCP tool call (issue 12). */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  principal: string;
+  transport: 'stdio' | 'http';
+  tool: string;
+  /** The call's arguments as JSON (cut after 4 KiB). */
+  arguments: string;
+  resultBytes: number;
+  outcome: 'ok' | 'error';
+  errorCode: string | null;
+  durationMs: number;
+}

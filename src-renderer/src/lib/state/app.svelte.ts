@@ -7,10 +7,11 @@ import type { RealtimeFrame, Session } from '../api/types.js';
 import { AuthState } from './auth.svelte.js';
 import { InboxState } from './inbox.svelte.js';
 import { KeysState } from './keys.svelte.js';
+import { ActivityState } from './activity.svelte.js';
 import { SessionsState } from './sessions.svelte.js';
 import { WebhooksState } from './webhooks.svelte.js';
 
-export type View = 'inbox' | 'sessions' | 'keys' | 'webhooks';
+export type View = 'inbox' | 'sessions' | 'keys' | 'webhooks' | 'activity';
 
 export interface Toast {
   id: number;
@@ -23,6 +24,7 @@ export class AppState {
   readonly sessions = new SessionsState(this.auth.api);
   readonly keys = new KeysState(this.auth.api);
   readonly webhooks = new WebhooksState(this.auth.api);
+  readonly activity = new ActivityState(this.auth.api);
   view = $state<View>('inbox');
   selectedSessionId = $state<string | null>(null);
   inbox = $state.raw<InboxState | null>(null);

@@ -1,0 +1,48 @@
+/**
+ * What the MCP tools need from the archive (issue 12), bound to one caller. Two implementations:
+ * in-process over the app services (src-main/mcp/in-process.ts: the gateway's /mcp, and `wagw mcp` on a store
+ * opened read-only) and over a running gateway's HTTP API (src-main/mcp/over-http.ts).
+ */
+import type { MediaDetails, MessageContext, PageInput, PageOf } from '../app/index.js';
+import type { Capability, Channel, Chat, Message, Session } from '../core/types.js';
+import type { SendResult } from '../core/whatsapp-port.js';
+
+export type AccessMode = 'gateway-http' | 'in-process' | 'store-readonly';
+
+export interface ArchiveAccess {
+  readonly mode: AccessMode;
+  /** The caller's capabilities (the tools offered depend on them). */
+  readonly capabilities: readonly Capability[];
+  /** True when live actions can reach a WhatsApp client (a gateway); false on a store opened read-only. */
+  readonly live: boolean;
+  listSessions(): Promise<Session[]>;
+  listChats(sessionId: string, page: PageInput & { q?: string | undefined }): Promise<PageOf<Chat>>;
+  chatMessages(sessionId: string, chatJid: string, page: PageInput): Promise<PageOf<Message>>;
+  messageContext(sessionId: string, chatJid: string, messageId: string, n: number): Promise<MessageContext>;
+  listChannels(sessionId: string, page: PageInput): Promise<PageOf<Channel>>;
+  channelPosts(sessionId: string, channelJid: string, page: PageInput): Promise<PageOf<Message>>;
+  media(sessionId: string, chatJid: string, messageId: string): Promise<MediaDetails>;
+  sendText(sessionId: string, input: { to: string; text: string; replyTo?: string | undefined }): Promise<SendResult>;
+  setPresence(sessionId: string, chatJid: string, state: string): Promise<void>;
+  markRead(sessionId: string, chatJid: string): Promise<Chat>;
+}
+
+/** Where tool calls are written (app/audit.ts record), with who called and over which transport. */
+export interface AuditSink {
+  organizationId: string;
+  /** 'api_key:<id>', 'user:<subject>' or 'local:mcp-stdio'. */
+  principal: string;
+  transport: 'stdio' | 'http';
+  record(entry: {
+    organizationId: string;
+    principal: string;
+    transport: 'stdio' | 'http';
+    tool: string;
+    arguments: unknown;
+    at: number;
+    resultBytes: number;
+    outcome: 'ok' | 'error';
+    errorCode: string | null;
+    durationMs: number;
+  }): void;
+}
