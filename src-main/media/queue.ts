@@ -419,10 +419,12 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
 
     async resolve(sessionId, chatJid, waMessageId, o = {}) {
       let row = repo.message(sessionId, chatJid, waMessageId);
+      if (!row || row.has_media !== 1) return { status: 'no_media' };
+      // A verified file on disk is served whatever the payload (an import or an export fixture may carry none).
+      const stored = readyFile(row, isKind(row.type) ? row.type : 'document');
+      if (stored) return { status: 'ready', file: stored };
       const media = mediaOf(row);
-      if (!row || !media) return { status: 'no_media' };
-      const ready = readyFile(row, media.kind);
-      if (ready) return { status: 'ready', file: ready };
+      if (!media) return { status: 'no_media' };
       if (row.state === 'expired') return { status: 'expired', error: row.error ?? 'expired' };
       if (!opts.live?.(sessionId)) return { status: 'not_live' };
       if (row.state !== 'queued' || !inflight.has(row.pk)) {

@@ -42,7 +42,13 @@ describe('media download interrupted, then the gateway restarts', () => {
            AND chat_jid NOT LIKE '%@newsletter' ORDER BY pk LIMIT 1`,
       )
       .get(sessionId) as { pk: number; chat_jid: string; wa_message_id: string; raw: string };
-    const declared = Buffer.from(JSON.parse(row.raw).message.videoMessage.fileSha256 as string, 'base64').toString('hex');
+    // The video may sit inside a wrapper (view-once, ephemeral...): find its videoMessage wherever it is.
+    const findVideo = (o: unknown): { fileSha256: string } | undefined => {
+      if (!o || typeof o !== 'object') return undefined;
+      const v = (o as Record<string, unknown>).videoMessage as { fileSha256: string } | undefined;
+      return v ?? Object.values(o).map(findVideo).find(Boolean);
+    };
+    const declared = Buffer.from(findVideo(JSON.parse(row.raw).message)!.fileSha256, 'base64').toString('hex');
     await first.gateway.stop();
 
     // What a kill mid-download leaves behind: the durable job, and a partial file under the final hash's shard.
