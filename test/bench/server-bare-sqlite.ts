@@ -4,8 +4,9 @@
  * the same Message JSON, serialise, write. What it does not do is everything the gateway adds around that
  * (routing, authentication, session/chat checks, security headers, error envelope, host guard).
  *
- * The query is the store's own: the messages repository (`createMessagesRepository(db).page`, raw-array
- * rows) and its `rowToMessage` mapper are imported, not copied, so SQL and JSON stay identical when the
+ * The query is the store's own: the messages repository (`store.messages.page`, raw-array rows), its
+ * `rowToMessage` mapper and the per-page media details (`addMessageDetails`: media states, payload details,
+ * reactions; the same three extra queries) are imported, not copied, so SQL and JSON stay identical when the
  * store changes. The connection is opened with the store's `openDatabase` (same pragmas: WAL, cache_size),
  * read-only. The next-page cursor is encoded with the gateway's codec and the fixture's cursor secret, so
  * the body is byte-for-byte the gateway's (http.ts checks that before measuring).
@@ -17,8 +18,12 @@
  */
 import { createServer } from 'node:http';
 import { createCursorCodec } from '../../src-main/core/cursor.js';
+import type { Message } from '../../src-main/core/types.js';
+import { addMessageDetails } from '../../src-main/app/message-details.js';
 import { openDatabase } from '../../src-main/store/database.js';
-import { createMessagesRepository, rowToMessage } from '../../src-main/store/repositories/messages.js';
+import { createStore } from '../../src-main/store/index.js';
+import { rowToMessage } from '../../src-main/store/repositories/messages.js';
+import { readPayloadDetails } from '../../src-main/whatsapp/message-details.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -34,7 +39,10 @@ if (!dbFile || !sessionId || !chatJid || !secret) {
 }
 
 const db = openDatabase(dbFile, { readonly: true });
-const messages = createMessagesRepository(db);
+const store = createStore(db);
+const messages = store.messages;
+// What the gateway's media port offers a page: payload details only (no file store or queue is touched).
+const mediaPort = { files: null as never, queue: () => undefined, readDetails: readPayloadDetails };
 const cursors = createCursorCodec(secret);
 const listing = `messages:${sessionId}:${chatJid}`;
 
@@ -59,8 +67,10 @@ const server = createServer((req, res) => {
   const more = rows.length > limit;
   if (more) rows.length = limit;
   const last = rows[rows.length - 1];
+  const items = rows.map((row) => ({ message: rowToMessage(row) as Message, pk: row.pk }));
+  addMessageDetails(store, mediaPort, sessionId, chatJid, items);
   const body = JSON.stringify({
-    data: rows.map(rowToMessage),
+    data: items.map((i) => i.message),
     nextCursor: more && last ? cursors.encode(listing, [last.timestamp, last.pk]) : null,
   });
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
