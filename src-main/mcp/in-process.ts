@@ -4,7 +4,7 @@ import type { Principal } from '../core/types.js';
 import type { AccessMode, ArchiveAccess } from './port.js';
 
 export function inProcessAccess(
-  app: Pick<AppServices, 'sessions' | 'chats' | 'channels' | 'messages' | 'context'>,
+  app: Pick<AppServices, 'sessions' | 'chats' | 'channels' | 'messages' | 'context' | 'search'>,
   principal: Principal,
   options: { mode: Extract<AccessMode, 'in-process' | 'store-readonly'>; live: boolean },
 ): ArchiveAccess {
@@ -16,6 +16,7 @@ export function inProcessAccess(
     listSessions: async () => app.sessions.list(p),
     listChats: async (s, page) => app.chats.page(p, s, page),
     chatMessages: async (s, cid, page) => app.chats.messages(p, s, cid, page),
+    searchMessages: async (s, input, page) => app.search.search(p, s, input, page),
     messageContext: async (s, cid, id, n) => app.context.around(p, s, cid, id, n),
     listChannels: async (s, page) => app.channels.page(p, s, page),
     channelPosts: async (s, jid, page) => app.channels.messages(p, s, jid, page),

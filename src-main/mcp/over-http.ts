@@ -62,6 +62,8 @@ export function overHttpAccess(o: OverHttpOptions): ArchiveAccess {
     listSessions: async () => (await call<{ data: never[] }>('GET', '/sessions')).data,
     listChats: (s, p) => call('GET', `/sessions/${seg(s)}/chats`, { ...page(p), q: p.q }),
     chatMessages: (s, cid, p) => call('GET', `/sessions/${seg(s)}/chats/${seg(cid)}/messages`, page(p)),
+    searchMessages: (s, input, p) =>
+      call('GET', `/sessions/${seg(s)}/messages/search`, { ...page(p), q: input.q, chat: input.chat, type: input.type }),
     messageContext: (s, cid, id, n) => o.local.messageContext(s, cid, id, n),
     listChannels: (s, p) => call('GET', `/sessions/${seg(s)}/channels`, page(p)),
     channelPosts: (s, jid, p) => call('GET', `/sessions/${seg(s)}/channels/${seg(jid)}/messages`, page(p)),

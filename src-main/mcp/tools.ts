@@ -107,6 +107,40 @@ const TOOLS: ToolDef[] = [
     },
   },
   {
+    name: 'search_messages',
+    title: 'Search messages',
+    description:
+      'Full-text search of the stored messages of a session, newest first: all words must match (accents and case ignored), ' +
+      '"exact phrase", prefix*. Optional chat JID and message type filters. Each hit has the message id and its chat for get_message_context.',
+    input: z
+      .object({
+        session: sessionArg,
+        query: z.string().min(1).max(256).describe('Words, "a phrase" or prefix*'),
+        chat: jidArg('Only this chat (JID)').optional(),
+        type: z.enum(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contact', 'poll']).optional().describe('Only this message type'),
+        limit: limitArg,
+        cursor: cursorArg,
+      })
+      .strict(),
+    annotations: { title: 'Search messages', ...READ_ONLY },
+    offered: () => true,
+    async run(a, { access, session }) {
+      const s = await session(a.session);
+      const page = await access.searchMessages(
+        s,
+        { q: a.query as string, chat: a.chat as string | undefined, type: a.type as string | undefined },
+        { limit: (a.limit as number) ?? 20, cursor: a.cursor as string | undefined },
+      );
+      // The snippet's <mark> tags are the only markup; the model gets the plain text with the hits in [brackets].
+      const items = page.data.map((h) => ({
+        ...messageItem(h.message),
+        chatName: h.chat.name,
+        snippet: h.snippet.replace(/<mark>/g, '[').replace(/<\/mark>/g, ']').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
+      }));
+      return text(dataBlock(`${items.length} message(s) match, newest first.`, items, more(page.nextCursor)));
+    },
+  },
+  {
     name: 'get_message_context',
     title: 'Get a message in context',
     description: 'One stored message with up to n messages before and after it in its chat (oldest first; the asked-for one is marked).',

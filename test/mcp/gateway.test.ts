@@ -12,7 +12,7 @@ import type { Capability } from '../../src-main/core/types.js';
 import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
 import { dataOf, INJECTION, nextCursorOf, stdioClient, textOf } from './helpers.js';
 
-const READ = ['get_chat_messages', 'get_media', 'get_message_context', 'list_channels', 'list_chats', 'list_sessions'];
+const READ = ['get_chat_messages', 'get_media', 'get_message_context', 'list_channels', 'list_chats', 'list_sessions', 'search_messages'];
 const SEND = ['mark_read', 'send_text', 'set_presence'];
 
 async function httpClient(g: TestGateway, key: string) {
@@ -95,6 +95,9 @@ describe('MCP on a running sandbox gateway', () => {
       const mid = msgs[1]!;
       const ctx = dataOf(await c.call('get_message_context', { chat: group.chat, message_id: mid.id, n: 1 }));
       expect(ctx.map((m) => m.id)).toEqual([msgs[2]!.id, mid.id, msgs[0]!.id]);
+      const pizza = dataOf(await c.call('search_messages', { query: 'pizza', limit: 3 }));
+      expect(pizza.length).toBeGreaterThan(0);
+      expect(pizza.every((h) => /\[pizza/i.test(h.snippet as string))).toBe(true);
       const channels = dataOf(await c.call('list_channels'));
       expect(channels).toHaveLength(3);
       const posts = await c.call('get_channel_posts', { channel: channels[0]!.channel, limit: 3 });

@@ -17,7 +17,7 @@ import { CLI, dataOf, INJECTION, NODE, nextCursorOf, stdioClient, textOf, THUMB_
 const CHAT = '6281234567890@s.whatsapp.net';
 const GROUP = '120363000000000001@g.us';
 const CHANNEL = '120363012345678901@newsletter';
-const READ_TOOLS = ['get_chat_messages', 'get_media', 'get_message_context', 'list_channels', 'list_chats', 'list_sessions'];
+const READ_TOOLS = ['get_chat_messages', 'get_media', 'get_message_context', 'list_channels', 'list_chats', 'list_sessions', 'search_messages'];
 
 function seed(store: Store) {
   const org = store.organizations.create('org_me', 'Personal', 1);
@@ -56,6 +56,8 @@ describe('wagw mcp over stdio, no gateway running (read-only archive)', () => {
   beforeAll(async () => {
     store = openStore(join(dataDir, 'gateway.db'), { backgroundCheckpoints: false });
     orgId = seed(store);
+    // What the gateway's background indexer does after ingestion; a read-only MCP finds what is indexed.
+    while (!store.search.backfill(5000).finished);
     c = await stdioClient(['--data-dir', dataDir, '--allow-send']);
   }, 60_000);
   afterAll(async () => {
@@ -105,6 +107,16 @@ describe('wagw mcp over stdio, no gateway running (read-only archive)', () => {
     const ids2 = dataOf(second).map((m) => m.id);
     expect(ids2).toHaveLength(10);
     expect(ids2.some((id) => ids1.includes(id))).toBe(false);
+  });
+
+  it('search_messages finds words in this organization only, newest first, with the hits marked', async () => {
+    const hits = dataOf(await c.call('search_messages', { query: 'family' }));
+    expect(hits.map((h) => [h.id, h.chat])).toEqual([['g1', GROUP]]);
+    expect(hits[0]!.snippet).toBe('hello [family]');
+    expect(dataOf(await c.call('search_messages', { query: 'secret' }))).toEqual([]);
+    const page = await c.call('search_messages', { query: 'message', chat: CHAT, limit: 5 });
+    expect(dataOf(page).map((h) => h.id)).toEqual(['m29', 'm28', 'm27', 'm26', 'm25']);
+    expect((await c.call('search_messages', { query: '' })).isError).toBe(true);
   });
 
   it('get_message_context returns the message with neighbours both ways, oldest first', async () => {

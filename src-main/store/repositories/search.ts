@@ -161,7 +161,8 @@ export function createSearchRepository(db: Db) {
      * `after` is the (timestamp, pk) of the last hit of the previous page.
      */
     search(sessionId: string, query: ParsedQuery, filters: SearchFilters, limit: number, after?: MessageKey): SearchHit[] {
-      if (anyQueued.get() !== undefined) db.transaction(() => indexQueued(SEARCH_INDEXES_FIRST))();
+      // A read-only connection (`wagw mcp` with no gateway running) cannot index: it finds what is indexed.
+      if (!db.readonly && anyQueued.get() !== undefined) db.transaction(() => indexQueued(SEARCH_INDEXES_FIRST))();
       const table = query.index === 'cjk' ? 'message_search_cjk' : 'message_search';
       const where: string[] = [];
       const params: unknown[] = [];
