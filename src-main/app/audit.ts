@@ -2,7 +2,7 @@
 import { ulid } from 'ulid';
 import type { CursorCodec } from '../core/cursor.js';
 import { ValidationError } from '../core/errors.js';
-import type { Principal } from '../core/types.js';
+import type { AuditEntry, Principal } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { AuditRow } from '../store/repositories/audit.js';
 import { requireCapability } from './access.js';
@@ -11,18 +11,7 @@ import { keysetPage, type PageInput, type PageOf } from './paging.js';
 /** Arguments are kept up to this many characters of JSON (a long send_text is cut, marked as such). */
 export const AUDIT_ARGUMENTS_MAX = 4096;
 
-export interface AuditEntry {
-  id: string;
-  at: number;
-  principal: string;
-  transport: 'stdio' | 'http';
-  tool: string;
-  arguments: string;
-  resultBytes: number;
-  outcome: 'ok' | 'error';
-  errorCode: string | null;
-  durationMs: number;
-}
+export type { AuditEntry };
 
 export interface AuditRecord {
   organizationId: string;

@@ -9,7 +9,7 @@
  */
 import { syncProgressPayload } from '../core/event-payloads.js';
 import type { EventPublisher } from '../core/events.js';
-import type { Principal } from '../core/types.js';
+import type { BackfillRequest, ChatCoverage, Principal } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { requireCapability } from './access.js';
 import { requireStoredChat } from './chats.js';
@@ -18,23 +18,7 @@ import type { SessionsService } from './sessions.js';
 /** Messages asked for per backfill: what WhatsApp's own clients ask for when scrolling up. */
 export const BACKFILL_COUNT = 50;
 
-export interface ChatCoverage {
-  chatJid: string;
-  oldestMessageId: string | null;
-  oldestMessageAt: number | null;
-  newestMessageAt: number | null;
-  count: number;
-  /** True when the phone said nothing older exists: the stored copy starts where the chat starts. */
-  complete: boolean;
-  gaps: { after: string; before: string }[];
-}
-
-export interface BackfillRequest {
-  chatJid: string;
-  /** The message the phone is asked to go back from (null: the chat has no stored message). */
-  beforeMessageId: string | null;
-  count: number;
-}
+export type { BackfillRequest, ChatCoverage };
 
 export type HistoryService = ReturnType<typeof createHistoryService>;
 

@@ -243,3 +243,38 @@ export interface MessageRecord {
   /** The raw WebMessageInfo serialised with BufferJSON (for getMessage and replies); null when not kept. */
   raw: string | null;
 }
+
+/** GET /sessions/{s}/chats/{cid}/coverage: what the archive holds of one chat. */
+export interface ChatCoverage {
+  chatJid: string;
+  oldestMessageId: string | null;
+  oldestMessageAt: number | null;
+  newestMessageAt: number | null;
+  count: number;
+  /** True when the phone said nothing older exists: the stored copy starts where the chat starts. */
+  complete: boolean;
+  gaps: { after: string; before: string }[];
+}
+
+/** POST /sessions/{s}/chats/{cid}:backfill (202): what the phone was asked for. */
+export interface BackfillRequest {
+  chatJid: string;
+  /** The message the phone is asked to go back from (null: the chat has no stored message). */
+  beforeMessageId: string | null;
+  count: number;
+}
+
+/** GET /audit: one MCP tool call. */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  principal: string;
+  transport: 'stdio' | 'http';
+  tool: string;
+  /** The call's arguments as JSON (cut after 4 KiB). */
+  arguments: string;
+  resultBytes: number;
+  outcome: 'ok' | 'error';
+  errorCode: string | null;
+  durationMs: number;
+}

@@ -19,22 +19,8 @@ export type {
 export type { EventPayloads, RealtimeEventName, RealtimeFrame } from '@core/events.js';
 import type { Capability, Message, Session } from '@core/types.js';
 
-/** GET /sessions/{s}/chats/{cid}/coverage (src-main/api/resources/history.ts). */
-export interface ChatCoverage {
-  chatJid: string;
-  oldestMessageId: string | null;
-  oldestMessageAt: number | null;
-  newestMessageAt: number | null;
-  count: number;
-  complete: boolean;
-  gaps: { after: string; before: string }[];
-}
-
-export interface BackfillRequest {
-  chatJid: string;
-  beforeMessageId: string | null;
-  count: number;
-}
+/** Coverage of a chat, a backfill request (src-main/api/resources/history.ts), an audit row: the main process's own types. */
+export type { AuditEntry, BackfillRequest, ChatCoverage } from '@core/types.js';
 
 export interface TokenGrant {
   token: string;
@@ -168,17 +154,3 @@ export interface SearchQuery {
   limit?: number;
 }
 
-/** GET /audit: one MCP tool call (issue 12). */
-export interface AuditEntry {
-  id: string;
-  at: number;
-  principal: string;
-  transport: 'stdio' | 'http';
-  tool: string;
-  /** The call's arguments as JSON (cut after 4 KiB). */
-  arguments: string;
-  resultBytes: number;
-  outcome: 'ok' | 'error';
-  errorCode: string | null;
-  durationMs: number;
-}
