@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +38,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** Where the .sql files are: beside this module in the source tree, or copied next to the bundle by the build. */
 export function defaultMigrationsDir(): string {
-  return process.env.WAGW_MIGRATIONS_DIR ?? join(here, 'migrations');
+  if (process.env.WAGW_MIGRATIONS_DIR) return process.env.WAGW_MIGRATIONS_DIR;
+  // Beside this module (source tree, or the server bundle's entry), or one level up when the store code
+  // ended up in a chunk of the server bundle (dist/server/chunks/ next to dist/server/migrations/).
+  const beside = join(here, 'migrations');
+  return existsSync(beside) ? beside : join(here, '..', 'migrations');
 }
 
 export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[] {

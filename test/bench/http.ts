@@ -40,24 +40,30 @@ let bare: ReturnType<typeof spawnTs> | undefined;
 try {
   const { port: gatewayPort, pid: gatewayPid } = await nextMessage<{ port: number; pid: number }>(gateway, 'ready', 120_000);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}${path}`;
-  const sample = await httpGet(gatewayUrl, headers, false);
-  const parsed = JSON.parse(sample.body.toString('utf8')) as { data?: unknown[] };
-  if (sample.status !== 200 || parsed.data?.length !== 50) throw new Error(`list-messages answered ${sample.status}: ${sample.body.toString('utf8').slice(0, 300)}`);
-  const bodyFile = join(tmp, 'body.json');
-  writeFileSync(bodyFile, sample.body);
-  const contentType = String(sample.headers['content-type'] ?? 'application/json; charset=utf-8');
-  raw = spawnTs(repoPath('test/bench/server-raw.ts'), ['--body', bodyFile, '--content-type', contentType]);
-  const { port: rawPort } = await nextMessage<{ port: number }>(raw, 'ready', 60_000);
-  const rawUrl = `http://127.0.0.1:${rawPort}${path}`;
   bare = spawnTs(repoPath('test/bench/server-bare-sqlite.ts'), [
     '--db', meta.dbFile, '--session', meta.sessionId, '--chat', meta.chatJid, '--cursor-secret', meta.cursorSecret,
   ]);
   const { port: barePort, pid: barePid } = await nextMessage<{ port: number; pid: number }>(bare, 'ready', 60_000);
   const bareUrl = `http://127.0.0.1:${barePort}${path}`;
   const bareSample = await httpGet(bareUrl, {}, false);
+  // The gateway adds the payload details of media messages once its WhatsApp side has loaded (after it
+  // listens): wait for its page to be the reference's, byte for byte, before measuring anything.
+  let sample = await httpGet(gatewayUrl, headers, false);
+  for (const until = Date.now() + 30_000; !sample.body.equals(bareSample.body) && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    sample = await httpGet(gatewayUrl, headers, false);
+  }
+  const parsed = JSON.parse(sample.body.toString('utf8')) as { data?: unknown[] };
+  if (sample.status !== 200 || parsed.data?.length !== 50) throw new Error(`list-messages answered ${sample.status}: ${sample.body.toString('utf8').slice(0, 300)}`);
   if (bareSample.status !== 200 || !bareSample.body.equals(sample.body)) {
     throw new Error(`bare-sqlite reference answered ${bareSample.status} with other bytes than the gateway (${bareSample.body.length} vs ${sample.body.length})`);
   }
+  const bodyFile = join(tmp, 'body.json');
+  writeFileSync(bodyFile, sample.body);
+  const contentType = String(sample.headers['content-type'] ?? 'application/json; charset=utf-8');
+  raw = spawnTs(repoPath('test/bench/server-raw.ts'), ['--body', bodyFile, '--content-type', contentType]);
+  const { port: rawPort } = await nextMessage<{ port: number }>(raw, 'ready', 60_000);
+  const rawUrl = `http://127.0.0.1:${rawPort}${path}`;
   log(BENCH, `response ${sample.body.length} bytes (bare-sqlite: identical); ${rounds} round(s) of ${duration} s at ${connections} connections`);
 
   /**

@@ -40,10 +40,13 @@ export const SERVE_OPTIONS = {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** The UI built beside this program: out/renderer in a checkout, renderer/ beside the server bundle. */
+/**
+ * The UI built beside this program: out/renderer in a checkout, renderer/ beside the server bundle (this
+ * command may sit in the bundle's chunks/ directory, so one level up too).
+ */
 function builtRendererDir(): string | null {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const dir of [resolve(here, '../../../out/renderer'), resolve(here, '../../out/renderer'), join(here, 'renderer')]) {
+  for (const dir of [resolve(here, '../../../out/renderer'), resolve(here, '../../out/renderer'), join(here, 'renderer'), join(here, '..', 'renderer')]) {
     if (existsSync(join(dir, 'index.html'))) return dir;
   }
   return null;
