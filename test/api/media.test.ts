@@ -43,6 +43,17 @@ describe('media archive over HTTP (sandbox)', () => {
   const mediaPath = (r: Pick<Row, 'chat_jid' | 'wa_message_id'>, suffix = '') =>
     `/api/v1/sessions/${sessionId}/chats/${encodeURIComponent(r.chat_jid)}/messages/${encodeURIComponent(r.wa_message_id)}/media${suffix}`;
   /** One downloadable sandbox media message per kind (real media on the CDN, not the expired photo). */
+  /** The `<kind>Message` of a stored payload, inside whatever wrapper (view-once, ephemeral...) it came in. */
+  const contentOf = (message: unknown, key: string): { fileSha256: string } => {
+    const find = (o: unknown): { fileSha256: string } | undefined => {
+      if (!o || typeof o !== 'object') return undefined;
+      const hit = (o as Record<string, unknown>)[key] as { fileSha256: string } | undefined;
+      return hit ?? Object.values(o).map(find).find(Boolean);
+    };
+    const found = find(message);
+    if (!found) throw new Error(`no ${key} in the stored payload`);
+    return found;
+  };
   const sample = (type: string, skip = 0): Row =>
     g.store.db
       .prepare(
@@ -123,7 +134,7 @@ describe('media archive over HTTP (sandbox)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     // Stored payloads keep bytes as base64 (whatsapp/raw-message.ts).
-    const declared = Buffer.from(JSON.parse(row.raw).message.imageMessage.fileSha256 as string, 'base64');
+    const declared = Buffer.from(contentOf(JSON.parse(row.raw).message, 'imageMessage').fileSha256 as string, 'base64');
     expect(declared.length).toBe(32);
     expect(sha(res.body)).toBe(declared.toString('hex'));
     expect(ORIGINALS.has(sha(res.body))).toBe(false); // its own bytes, not the ordinary photo
@@ -134,7 +145,7 @@ describe('media archive over HTTP (sandbox)', () => {
   it('a file whose hash does not match is rejected, never served or kept', async () => {
     const row = sample('sticker', 1);
     const tampered = JSON.parse(row.raw);
-    tampered.message.stickerMessage.fileSha256 = Buffer.alloc(32, 7).toString('base64');
+    contentOf(tampered.message, 'stickerMessage').fileSha256 = Buffer.alloc(32, 7).toString('base64');
     g.store.db.prepare('UPDATE messages SET raw = ? WHERE session_id = ? AND wa_message_id = ?').run(JSON.stringify(tampered), sessionId, row.wa_message_id);
     const filesBefore = (g.store.db.prepare('SELECT count(*) AS n FROM media_files').get() as { n: number }).n;
     const res = await g.req('GET', mediaPath(row), { auth: key });
