@@ -11,6 +11,9 @@ export class MediaPolicyState {
   policy = $state.raw<MediaPolicy | null>(null);
   saving = $state(false);
   error = $state<string | null>(null);
+  /** Changes are sent as they are made (the form is never locked); only the newest answer is shown. */
+  private sent = 0;
+  private pending = 0;
 
   constructor(
     private readonly api: ApiClient,
@@ -33,16 +36,21 @@ export class MediaPolicyState {
 
   /** Sends one change; on failure the shown policy stays what the gateway has. */
   async update(patch: MediaPolicyPatch): Promise<boolean> {
+    const seq = ++this.sent;
+    this.pending++;
     this.saving = true;
     try {
-      this.policy = await this.api.updateMediaPolicy(this.sessionId, patch);
-      this.error = null;
+      const policy = await this.api.updateMediaPolicy(this.sessionId, patch);
+      if (seq === this.sent) {
+        this.policy = policy;
+        this.error = null;
+      }
       return true;
     } catch (error) {
       this.error = describeError(error);
       return false;
     } finally {
-      this.saving = false;
+      if (--this.pending === 0) this.saving = false;
     }
   }
 }

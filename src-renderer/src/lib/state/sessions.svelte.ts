@@ -17,13 +17,22 @@ export class SessionsState {
   /** GET .../storage per session id, shown on the session card (absent: not loaded or not served). */
   storage = $state.raw<Record<string, StorageUsage>>({});
   private storageTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per session: the number of the last storage request sent, and of the one whose answer is shown. */
+  private storageSent = new Map<string, number>();
+  private storageShown = new Map<string, number>();
 
   constructor(private readonly api: ApiClient) {}
 
   /** Loads a session's storage usage; a gateway without the route leaves the card without it. */
   async loadStorage(id: string): Promise<void> {
+    // Answers can come back out of order (a throttled refresh sent before a cap change, answered after the
+    // refresh that follows it): an older answer never replaces a newer one.
+    const seq = (this.storageSent.get(id) ?? 0) + 1;
+    this.storageSent.set(id, seq);
     try {
       const usage = await this.api.getStorage(id);
+      if (seq < (this.storageShown.get(id) ?? 0)) return;
+      this.storageShown.set(id, seq);
       this.storage = { ...this.storage, [id]: usage };
     } catch {
       // Not served (older gateway) or the session is gone: nothing to show.
