@@ -23,6 +23,7 @@ import { registerKeyRoutes } from './resources/keys.js';
 import { registerMediaRoutes } from './resources/media.js';
 import { registerMcpRoutes } from './resources/mcp.js';
 import { registerMessageRoutes } from './resources/messages.js';
+import { registerPeopleRoutes } from './resources/people.js';
 import { registerMetaRoutes } from './resources/meta.js';
 import { registerRealtimeRoutes } from './resources/realtime.js';
 import { registerSearchRoutes } from './resources/search.js';
@@ -33,7 +34,9 @@ import {
   AuditEntrySchema,
   ChannelSchema,
   ChatSchema,
+  ContactSchema,
   CreatedApiKeySchema,
+  GroupSchema,
   ErrorSchema,
   MessageSchema,
   SessionSchema,
@@ -99,6 +102,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registry.component('CreatedWebhook', CreatedWebhookSchema);
   registry.component('WebhookDelivery', WebhookDeliverySchema);
   registry.component('AuditEntry', AuditEntrySchema);
+  registry.component('Group', GroupSchema); // issue 13
+  registry.component('Contact', ContactSchema); // issue 13
 
   let cachedDoc: JsonSchema | undefined;
   const openapi = () =>
@@ -123,6 +128,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   registerMetaRoutes(registry, deps, openapi);
   registerAuditRoutes(registry, deps); // issue 12
   registerMcpRoutes(registry, deps); // issue 12
+  registerPeopleRoutes(registry, deps); // issue 13: groups and contacts
 
   const apiRouter = new Router({ prefix: API_PREFIX });
   const rootRouter = new Router();

@@ -3,7 +3,7 @@
  * document (JSON Schema 2020-12), so the documentation cannot drift from what the code accepts.
  */
 import { z } from 'zod';
-import { ACK_STATUS, CAPABILITIES, MEDIA_STATES, MESSAGE_TYPES, SESSION_STATUSES } from '../core/types.js';
+import { ACK_STATUS, CAPABILITIES, GROUP_ROLES, MEDIA_STATES, MESSAGE_TYPES, SESSION_STATUSES } from '../core/types.js';
 import { PRESENCE_STATES } from '../core/whatsapp-port.js';
 
 const ms = z.number().int().describe('epoch milliseconds');
@@ -43,6 +43,7 @@ const ReactionSchema = z.object({
   emoji: z.string(),
   senderJid: z.string().nullable(),
   senderLid: z.string().nullable(),
+  senderName: z.string().nullable().optional().describe('ours: who reacted, by name (null for our own reactions)'),
   timestamp: ms,
 });
 
@@ -55,13 +56,16 @@ export const MessageSchema = z.object({
   fromMe: z.boolean(),
   senderJid: z.string().nullable().describe('phone-number JID'),
   senderLid: z.string().nullable().describe('...@lid'),
-  senderName: z.string().nullable(),
+  senderName: z
+    .string()
+    .nullable()
+    .describe('saved name > push name > verified name > phone number (+44 7700 900123); never a bare LID; null for our own'),
   type: z.enum(MESSAGE_TYPES as [string, ...string[]]),
   body: z.string(),
   hasMedia: z.boolean(),
   media: MediaSchema.nullable(),
   mentions: z.array(z.string()),
-  mentionNames: z.record(z.string(), z.string()),
+  mentionNames: z.record(z.string(), z.string()).describe('the name of every mention, keyed by the user part written in the body (@<digits>)'),
   quotedMessageId: z.string().nullable(),
   timestamp: ms,
   createdAt: ms,
@@ -108,6 +112,40 @@ export const ChatSchema = z.object({
   pinned: z.boolean(),
   mutedUntil: ms.nullable(),
   sessionId: z.string(),
+});
+
+/** GET /sessions/{session}/groups/{jid} (issue 13). */
+export const GroupSchema = z.object({
+  jid: z.string().describe('...@g.us'),
+  subject: z.string().nullable(),
+  description: z.string().nullable(),
+  owner: z.string().nullable().describe('the creator (phone-number JID when known, else the LID)'),
+  createdAt: ms.nullable(),
+  participants: z.array(
+    z.object({
+      jid: z.string().describe('phone-number JID when known, else the LID'),
+      lid: z.string().nullable(),
+      name: z.string().describe('by the one rule: saved > push > verified > phone number; "You" for the account; never a bare LID'),
+      role: z.enum(GROUP_ROLES as [string, ...string[]]),
+    }),
+  ),
+});
+
+/** GET /sessions/{session}/contacts (issue 13). */
+export const ContactSchema = z.object({
+  jid: z.string().describe('phone-number JID when known, else the LID'),
+  lid: z.string().nullable(),
+  phoneNumber: z.string().nullable().describe('digits with country code'),
+  name: z.string().nullable().describe('saved (address book) name'),
+  pushName: z.string().nullable(),
+  verifiedName: z.string().nullable(),
+  displayName: z.string().describe('ours: the name to show; never a bare LID'),
+});
+
+export const ContactListQuery = z.object({
+  limit: z.string().optional().describe('1..200; missing or 0 means 50; larger is clamped to 200'),
+  cursor: z.string().optional().describe('opaque; the nextCursor of the previous page'),
+  q: z.string().optional().describe('matches saved, push and verified names (case- and accent-insensitive) and phone digits'),
 });
 
 export const ChannelSchema = z.object({

@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { rowToMessage, type MessageRow } from '../store/repositories/messages.js';
 import { requireCapability, type Input } from './access.js';
 import { addMessageDetails } from './message-details.js';
+import { nameChat, selfJids, sessionNames } from './names.js';
 import { aroundPage, newerKey, newerPage, type WindowPageOf } from './message-window.js';
 import { activityKey, keysetPage, numericPosition, type PageInput, type PageOf } from './paging.js';
 import type { MediaPort } from './ports.js';
@@ -87,11 +88,13 @@ export function createChatsService(deps: ChatsDeps) {
       requireCapability(p, 'read');
       const s = sessions.inOrg(p, sessionId);
       const q = (page.q ?? '').trim().slice(0, 100);
+      const names = sessionNames(store, s.id);
+      const self = selfJids(s);
       return keysetPage(deps.cursors, `chats:${s.id}:${q}`, page, {
         key: activityKey,
         fetch: (limit, after) => store.chats.page(s.id, limit, after, q || undefined),
         position: (row) => [row.last_message_at, row.jid],
-        toItem: store.chats.toChat,
+        toItem: (row) => nameChat(names, store.chats.toChat(row), self),
       });
     },
 
@@ -136,7 +139,7 @@ export function createChatsService(deps: ChatsDeps) {
       store.chats.markRead(s.id, jid);
       const chat = store.chats.get(s.id, jid);
       if (!chat) throw new NotFoundError('chat not found', { chatJid: cid });
-      return chat;
+      return nameChat(sessionNames(store, s.id), chat, selfJids(s));
     },
   };
 }

@@ -8,6 +8,7 @@ import { isChannelJid, isLidJid } from '../core/jid.js';
 import type { Message, Principal } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { requireCapability } from './access.js';
+import { nameMessage, selfJids, sessionNames } from './names.js';
 import type { SessionsService } from './sessions.js';
 
 export const CONTEXT_MAX = 50;
@@ -77,6 +78,8 @@ export function createContextService(deps: { store: Store; sessions: SessionsSer
       }
       const found = store.messageContext.around(session.id, jid, messageId, n);
       if (!found) throw new NotFoundError('message not found', { chatJid: cid, messageId });
+      const names = sessionNames(store, session.id);
+      for (const m of found.messages) nameMessage(names, m, selfJids(session));
       return { sessionId: session.id, chatJid: jid, ...found };
     },
 
@@ -86,6 +89,7 @@ export function createContextService(deps: { store: Store; sessions: SessionsSer
       if (!found) throw new NotFoundError('message not found', { chatJid: cid, messageId });
       const kind = found.message.type;
       const b64 = kind === 'image' || kind === 'video' || kind === 'sticker' ? thumbnailFromRaw(found.raw) : null;
+      nameMessage(sessionNames(store, session.id), found.message, selfJids(session));
       return { message: found.message, thumbnail: b64 ? { mimetype: 'image/jpeg', base64: b64.replace(/-/g, '+').replace(/_/g, '/') } : null };
     },
   };

@@ -23,6 +23,8 @@ import { createZipExport } from '../export/zip.js';
 import type { Store } from '../store/index.js';
 import type { ExportRow } from '../store/repositories/exports.js';
 import { rowToMessage } from '../store/repositories/messages.js';
+import type { NameResolver } from '../core/names.js';
+import { nameChat, nameMessage, selfJids, sessionNames } from './names.js';
 import { requireCapability } from './access.js';
 import { requireStoredChat } from './chats.js';
 import type { SessionsService } from './sessions.js';
@@ -77,9 +79,9 @@ export function createExportService(deps: { store: Store; sessions: SessionsServ
   const now = deps.now ?? Date.now;
 
   /** Items of a batch: the API's Message plus where its media file sits in the zip (if it does). */
-  function toItems(rows: ExportRow[], include: boolean): ExportItem[] {
+  function toItems(rows: ExportRow[], include: boolean, names: NameResolver, self: ReadonlySet<string>): ExportItem[] {
     return rows.map((r) => {
-      const message = rowToMessage(r);
+      const message = nameMessage(names, rowToMessage(r), self);
       if (!message.media) return { message, media: null };
       const sha = r.media_sha256;
       const file = include && sha && mediaFiles?.has(sha) ? mediaPath(sha, r.media_file_mimetype, null) : null;
@@ -95,13 +97,15 @@ export function createExportService(deps: { store: Store; sessions: SessionsServ
       const jid = requireStoredChat(store, s.id, cid);
       const format = choice('format', input.format, EXPORT_FORMATS, 'json');
       const media = choice('media', input.media, EXPORT_MEDIA, 'omit');
-      const chat = store.chats.get(s.id, jid)!;
+      const chat = nameChat(sessionNames(store, s.id), store.chats.get(s.id, jid)!, selfJids(s));
       const total = store.messages.count(s.id, jid);
       const include = media === 'include';
       const exportedAt = now();
       const head: ExportHead = { chat, exportedAt, includeMedia: include, selfName: 'You' };
+      const names = sessionNames(store, s.id);
+      const self = selfJids(s);
       const batches = function* (): Generator<ExportItem[]> {
-        for (const rows of store.exports.iterateChat(s.id, jid, BATCH)) yield toItems(rows, include);
+        for (const rows of store.exports.iterateChat(s.id, jid, BATCH)) yield toItems(rows, include, names, self);
       };
       return {
         filename: exportFilename(chat, include ? 'zip' : format),

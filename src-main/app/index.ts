@@ -10,6 +10,8 @@ import type { Store } from '../store/index.js';
 import { createAuditService, type AuditService } from './audit.js';
 import { createChannelsService, type ChannelsService } from './channels.js';
 import { createChatsService, type ChatsService } from './chats.js';
+import { createContactsService, type ContactsService } from './contacts.js';
+import { createGroupsService, type GroupsService } from './groups.js';
 import { createExportService, type ExportService, type MediaFiles } from './export.js';
 import { createHistoryService, type HistoryService } from './history.js';
 import { createContextService, type ContextService } from './context.js';
@@ -64,6 +66,9 @@ export interface AppServices {
   /** The MCP tool-call audit log, and reading around a message (MCP get_message_context). */
   audit: AuditService;
   context: ContextService;
+  /** Issue 13: group metadata and the contacts listing. */
+  groups: GroupsService;
+  contacts: ContactsService;
 }
 
 export function createAppServices(deps: AppDeps): AppServices {
@@ -103,5 +108,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     search: createSearchService({ store: deps.store, sessions, cursors: deps.cursors }),
     audit: createAuditService({ store: deps.store, cursors: deps.cursors }),
     context: createContextService({ store: deps.store, sessions }),
+    groups: createGroupsService({ store: deps.store, sessions, ...(deps.now ? { now: deps.now } : {}) }),
+    contacts: createContactsService({ store: deps.store, sessions, cursors: deps.cursors }),
   };
 }

@@ -2,10 +2,12 @@
  * Message objects as the API serves them (docs/API.md "The archive in use"): the stored columns plus
  * media.{state, width, height, seconds, ptt, animated, pageCount, thumbnail}, location, contacts, poll and
  * the reactions to each message. One page costs at most three extra queries (payloads of the rows that
- * need one, media states, reactions), whatever its size.
+ * need one, media states, reactions), whatever its size, plus the name lookups of its distinct people
+ * (app/names.ts: senders, mentions and reactions by name, never a bare LID).
  */
 import type { Message, MessageReaction } from '../core/types.js';
 import type { Store } from '../store/index.js';
+import { nameMessage, selfJids, sessionNames } from './names.js';
 import type { MediaPort } from './ports.js';
 
 /** Types whose details live in the payload; media messages need it for dimensions and the thumbnail flag. */
@@ -56,4 +58,8 @@ export function addMessageDetails(
     const rs = reactions.get(message.waMessageId);
     if (rs) message.reactions = rs;
   }
+  const names = sessionNames(store, sessionId);
+  const row = store.sessions.get(sessionId);
+  const self = selfJids({ waJid: row?.wa_jid ?? null, waLid: row?.wa_lid ?? null });
+  for (const { message } of items) nameMessage(names, message, self);
 }

@@ -9,6 +9,8 @@ import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { Message, Principal } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import { rowToMessage } from '../store/repositories/messages.js';
+import { UNKNOWN_PERSON } from '../core/names.js';
+import { nameMessage, selfJids, sessionNames } from './names.js';
 import type { BackfillProgress, SearchFilters } from '../store/repositories/search.js';
 import { parseSearchQuery } from '../store/search-query.js';
 import { requireCapability } from './access.js';
@@ -80,6 +82,9 @@ export function createSearchService(deps: SearchDeps) {
         includeChannels: p.capabilities.includes('send'),
       };
       const listing = `search:${s.id}:${JSON.stringify([q.trim(), filters])}`;
+      const names = sessionNames(store, s.id);
+      const row = store.sessions.get(s.id);
+      const self = selfJids({ waJid: row?.wa_jid ?? null, waLid: row?.wa_lid ?? null });
       return keysetPage(cursors, listing, page, {
         key: (after) => {
           const pos = numericPosition(after);
@@ -87,7 +92,11 @@ export function createSearchService(deps: SearchDeps) {
         },
         fetch: (limit, after) => store.search.search(s.id, query, filters, limit, after),
         position: (hit) => [hit.message.timestamp, hit.message.pk],
-        toItem: (hit): SearchResult => ({ message: rowToMessage(hit.message), chat: hit.chat, snippet: hit.snippet }),
+        toItem: (hit): SearchResult => ({
+          message: nameMessage(names, rowToMessage(hit.message), self),
+          chat: hit.chat.type === 'dm' ? { ...hit.chat, name: names.name(hit.chat.jid, null, hit.chat.name) ?? UNKNOWN_PERSON } : hit.chat,
+          snippet: hit.snippet,
+        }),
       });
     },
 

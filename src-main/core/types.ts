@@ -157,6 +157,8 @@ export interface MessageReaction {
   emoji: string;
   senderJid: string | null;
   senderLid: string | null;
+  /** Ours (issue 13): who reacted, by name (null for our own reactions); set when served. */
+  senderName?: string | null;
   timestamp: number;
 }
 
@@ -277,4 +279,55 @@ export interface AuditEntry {
   outcome: 'ok' | 'error';
   errorCode: string | null;
   durationMs: number;
+}
+
+/** A group member's rank (Baileys' `admin`, history sync's GroupParticipant.rank). */
+export type GroupRole = 'member' | 'admin' | 'superadmin';
+export const GROUP_ROLES: readonly GroupRole[] = ['member', 'admin', 'superadmin'];
+
+/** One participant as WhatsApp describes them: the JID it addresses them by, and the other form when given. */
+export interface GroupParticipantRecord {
+  jid: string;
+  lid: string | null;
+  pn: string | null;
+  role: GroupRole;
+}
+
+/**
+ * Group metadata as the WhatsApp side hands it on (Baileys' GroupMetadata, groups.update, history sync's
+ * conversation). `undefined` = not said (a partial update keeps what is stored); `participants` given = the whole list.
+ */
+export interface GroupMetadataRecord {
+  jid: string;
+  subject?: string | null | undefined;
+  description?: string | null | undefined;
+  owner?: string | null | undefined;
+  /** Epoch ms. */
+  createdAt?: number | null | undefined;
+  participants?: GroupParticipantRecord[] | undefined;
+}
+
+/** GET /sessions/{s}/groups/{jid}. */
+export interface GroupInfo {
+  jid: string;
+  subject: string | null;
+  description: string | null;
+  owner: string | null;
+  createdAt: number | null;
+  participants: { jid: string; lid: string | null; name: string; role: GroupRole }[];
+}
+
+/** GET /sessions/{s}/contacts: one person the archive knows. */
+export interface ContactInfo {
+  /** Phone-number JID when known, else the LID. */
+  jid: string;
+  lid: string | null;
+  /** Digits with country code, when known. */
+  phoneNumber: string | null;
+  /** Saved (address book) name. */
+  name: string | null;
+  pushName: string | null;
+  verifiedName: string | null;
+  /** Ours: the name to show (saved > push > verified > formatted phone number; never a bare LID). */
+  displayName: string;
 }

@@ -6,6 +6,8 @@
  * One WhatsAppClient is one connection attempt (one Baileys socket). Reconnecting means the session
  * manager creates a new client; updates from a client that is no longer current are ignored by it.
  */
+import type { GroupMetadataRecord } from './types.js';
+
 export type PresenceState = 'composing' | 'recording' | 'paused';
 export const PRESENCE_STATES: readonly PresenceState[] = ['composing', 'recording', 'paused'];
 
@@ -67,6 +69,11 @@ export interface WhatsAppClient {
    * fetchMessageHistory). Resolves once asked; the answer arrives later as an ON_DEMAND history set.
    */
   fetchHistory(chatJid: string, oldest: HistoryAnchor | null, count: number): Promise<void>;
+  /**
+   * Asks WhatsApp for a group's current metadata (Baileys' groupMetadata): subject, description, owner,
+   * creation and the whole participant list. A group the account is not in fails (an upstream error).
+   */
+  groupMetadata(groupJid: string): Promise<GroupMetadataRecord>;
 }
 
 /** The oldest stored message of a chat, where a backfill continues from (none: from now). */

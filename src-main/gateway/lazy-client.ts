@@ -32,6 +32,7 @@ export function lazyFactory(load: Promise<WhatsAppClientFactory>, sandbox: boole
       createChannel: async (name, description) => (await client()).createChannel(name, description),
       followChannel: async (jid) => (await client()).followChannel(jid),
       fetchHistory: async (jid, oldest, count) => (await client()).fetchHistory(jid, oldest, count),
+      groupMetadata: async (jid) => (await client()).groupMetadata(jid),
     };
   };
 }

@@ -13,6 +13,7 @@ import { createChatsRepository } from './repositories/chats.js';
 import { createContactsRepository } from './repositories/contacts.js';
 import { createEventsRepository } from './repositories/events.js';
 import { createExportsRepository } from './repositories/exports.js';
+import { createGroupsRepository } from './repositories/groups.js';
 import { createLidMappingsRepository } from './repositories/lid-mappings.js';
 import { createMediaRepository } from './repositories/media.js';
 import { createMessageContextRepository } from './repositories/message-context.js';
@@ -64,6 +65,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     exports: createExportsRepository(db),
     audit: createAuditRepository(db),
     messageContext: createMessageContextRepository(db),
+    groups: createGroupsRepository(db),
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

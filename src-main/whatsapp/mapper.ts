@@ -8,6 +8,7 @@
  * cached prepared statements), and it does the least work per message it can: history sync pushes
  * hundreds of thousands of messages through here.
  */
+import { personLabel } from '../core/names.js';
 import {
   proto,
   type WAMessage,
@@ -145,7 +146,8 @@ function mapUnsafe(m: WAMessage, ctx: MapperContext): MessageRecord | null {
   if (!senderName && sender && !fromMe) senderName = ctx.displayName(sender) ?? null;
 
   if (type === 'system' && (!described || described.senderLine)) {
-    const actor = fromMe ? 'You' : senderName || (sender ? (isPhoneJid(sender) ? `+${jidUserPart(sender)}` : jidUserPart(sender)) : 'Someone');
+    // Never a bare LID (core/names.ts): the number when the sender is known by phone, else "Unknown contact".
+    const actor = fromMe ? 'You' : senderName || (sender ? personLabel({ phone: senderJid }) : 'Someone');
     body = described ? `${actor} mentioned this group in their status` : describeStub(stub!, stringParams(m), actor, ctx);
   }
 

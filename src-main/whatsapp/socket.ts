@@ -18,6 +18,7 @@ export type SocketLike = Pick<
   | 'newsletterCreate'
   | 'newsletterFollow'
   | 'fetchMessageHistory'
+  | 'groupMetadata'
 > &
   /** The phone's media re-upload (the media queue's live port, media/queue.ts); optional for test doubles. */
   Partial<Pick<WASocket, 'updateMediaMessage'>>;

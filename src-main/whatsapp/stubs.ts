@@ -3,7 +3,8 @@
  * Part of the mapper (mapper.ts re-exports it).
  */
 import { proto } from '@whiskeysockets/baileys';
-import { isLidJid, isMe, isPhoneJid, jidUserPart, normalizeJid } from '../core/jid.js';
+import { isLidJid, isMe, isPhoneJid, normalizeJid } from '../core/jid.js';
+import { formatPhone, personLabel } from '../core/names.js';
 import type { AnyRecord } from './content.js';
 import type { MapperContext } from './mapper.js';
 
@@ -29,7 +30,8 @@ function participantName(param: string, ctx: MapperContext): string {
   const name = ctx.displayName(jid) ?? (phone ? ctx.displayName(phone) : null);
   if (name) return name;
   const pn = phone ?? (isPhoneJid(jid) ? jid : isLidJid(jid) ? ctx.resolvePn(jid) : undefined);
-  return pn ? `+${jidUserPart(pn)}` : jidUserPart(jid);
+  // Never a bare LID in a stored line (core/names.ts): the number when known, else "Unknown contact".
+  return personLabel({ phone: pn });
 }
 
 function humanise(name: string): string {
@@ -92,7 +94,7 @@ export function describeStub(stub: number, params: string[], actor: string, ctx:
     case StubType.INDIVIDUAL_CHANGE_NUMBER: {
       const who = p0 ? participantName(p0, ctx) : actor;
       const next = normalizeJid(params[1]);
-      const number = next ? (isPhoneJid(next) ? `+${jidUserPart(next)}` : participantName(next, ctx)) : null;
+      const number = next ? (isPhoneJid(next) ? formatPhone(next) ?? participantName(next, ctx) : participantName(next, ctx)) : null;
       return number ? `${who} changed their phone number to ${number}` : `${who} changed their phone number`;
     }
     case StubType.BLOCK_CONTACT:

@@ -93,6 +93,7 @@ describe('event contract: every producer against the shared payload types', () =
           },
           followChannel: async () => {},
           fetchHistory: async () => {},
+          groupMetadata: async (jid: string) => ({ jid }),
         } satisfies WhatsAppClient;
       },
       sandboxFactory: null,

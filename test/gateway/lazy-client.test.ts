@@ -17,6 +17,7 @@ function recordingFactory(log: string[]): WhatsAppClientFactory {
       },
       followChannel: async () => {},
       fetchHistory: async () => {},
+      groupMetadata: async (jid: string) => ({ jid }),
     }) satisfies WhatsAppClient;
 }
 

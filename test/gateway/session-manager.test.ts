@@ -55,6 +55,9 @@ describe('session manager', () => {
           },
           async followChannel() {},
           async fetchHistory() {},
+          async groupMetadata(jid: string) {
+            return { jid };
+          },
         };
         return client;
       },

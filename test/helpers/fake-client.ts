@@ -2,6 +2,8 @@
  * A WhatsAppClient test double at the port: it "connects" at once and records what the API asked of it.
  * Used only to exercise the API's live paths; the real adapters have their own tests.
  */
+import { UpstreamError } from '../../src-main/core/errors.js';
+import type { GroupMetadataRecord } from '../../src-main/core/types.js';
 import type { ClientContext, WhatsAppClient, WhatsAppClientFactory } from '../../src-main/core/whatsapp-port.js';
 
 export interface FakeWorld {
@@ -10,10 +12,12 @@ export interface FakeWorld {
   follows: string[];
   created: { name: string; description?: string | undefined }[];
   contexts: ClientContext[];
+  /** What the fake WhatsApp answers to groupMetadata (others: an upstream 404, like a group we are not in). */
+  groups: Map<string, GroupMetadataRecord>;
 }
 
 export function fakeWorld(options: { pairImmediately?: boolean } = {}): FakeWorld {
-  const world: FakeWorld = { factory: undefined as never, presence: [], follows: [], created: [], contexts: [] };
+  const world: FakeWorld = { factory: undefined as never, presence: [], follows: [], created: [], contexts: [], groups: new Map() };
   let channelCounter = 0;
   world.factory = (ctx) => {
     world.contexts.push(ctx);
@@ -56,6 +60,11 @@ export function fakeWorld(options: { pairImmediately?: boolean } = {}): FakeWorl
       },
       async fetchHistory() {
         // Asked; a fake phone never answers.
+      },
+      async groupMetadata(jid) {
+        const group = world.groups.get(jid);
+        if (!group) throw new UpstreamError('WhatsApp could not tell the group\'s metadata: item-not-found', { statusCode: 404 });
+        return structuredClone(group);
       },
     };
     return client;

@@ -204,7 +204,7 @@ describe('content', () => {
     expect(describeStub(S.GROUP_CREATE, ['Trip'], 'You', ctx)).toBe('You created group "Trip"');
     expect(describeStub(S.GROUP_PARTICIPANT_REMOVE, [DAVE.lid], 'Alice', ctx)).toBe('Alice removed Dave');
     expect(describeStub(S.GROUP_PARTICIPANT_LEAVE, [JSON.stringify({ id: '900000000000009@lid', phoneNumber: '15559999999@s.whatsapp.net' })], 'x', ctx)).toBe(
-      '+15559999999 left',
+      '+1 555 999 9999 left',
     );
     expect(describeStub(S.GROUP_PARTICIPANT_PROMOTE, [ME.lid], 'Alice', ctx)).toBe('Alice made you an admin');
     expect(describeStub(S.GROUP_CHANGE_ANNOUNCE, ['on'], 'Bob', ctx)).toBe(
@@ -218,7 +218,7 @@ describe('content', () => {
     // History hands a contact's security-code change with fromMe=true: the contact is the parameter.
     expect(describeStub(S.E2E_IDENTITY_CHANGED, [CAROL.lid], 'You', ctx)).toBe("Carol's security code changed");
     expect(describeStub(S.INDIVIDUAL_CHANGE_NUMBER, [DAVE.lid, '15551731926@s.whatsapp.net'], 'You', ctx)).toBe(
-      'Dave changed their phone number to +15551731926',
+      'Dave changed their phone number to +1 555 173 1926',
     );
     expect(describeStub(S.BLOCK_CONTACT, ['true'], 'You', ctx)).toBe('You blocked this contact');
     expect(describeStub(S.BLOCK_CONTACT, ['false'], 'You', ctx)).toBe('You unblocked this contact');

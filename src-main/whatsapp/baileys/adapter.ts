@@ -18,6 +18,7 @@ import {
   proto,
   type AnyMessageContent,
   type ConnectionState,
+  type GroupMetadata,
   type MiscMessageGenerationOptions,
   type NewsletterMetadata,
   type WAMessage,
@@ -34,7 +35,8 @@ import {
 import { isChannelJid, isChatJid, isGroupJid } from '../../core/jid.js';
 import { messageStatusPayload } from '../../core/event-payloads.js';
 import type { EventPayloads, EventPublisher, GatewayEvent, RealtimeEventName } from '../../core/events.js';
-import { ackStatus } from '../../core/types.js';
+import { ackStatus, type GroupMetadataRecord } from '../../core/types.js';
+import { groupRecord } from '../groups.js';
 import type {
   AccountIdentity,
   ChannelInfo,
@@ -94,6 +96,8 @@ export { describeClose, isAlreadyFollowing } from './failures.js';
 export { gatedSocket } from './gated-socket.js';
 
 const PHONE_DIGITS = /^[1-9][0-9]{6,14}$/;
+/** How long a group metadata query may take before the caller gets the stored copy instead. */
+const GROUP_METADATA_WAIT_MS = 10_000;
 
 export function createBaileysClientFactory(deps: BaileysClientFactoryDeps): WhatsAppClientFactory {
   return (ctx) => new BaileysClient(deps, ctx);
@@ -515,6 +519,23 @@ class BaileysClient implements WhatsAppClient {
     } catch (e) {
       throw upstream('WhatsApp could not ask the phone for older messages', e);
     }
+  }
+
+  async groupMetadata(groupJid: string): Promise<GroupMetadataRecord> {
+    if (typeof groupJid !== 'string' || !isGroupJid(groupJid) || !isChatJid(groupJid)) {
+      throw new ValidationError('jid must be a group JID (...@g.us)', { field: 'jid' });
+    }
+    const sock = this.requireOpen();
+    let metadata: GroupMetadata;
+    try {
+      // Baileys' own query timeout is a minute; a reader waiting for a panel should not.
+      metadata = await withTimeout(sock.groupMetadata(groupJid), GROUP_METADATA_WAIT_MS, 'group metadata');
+    } catch (e) {
+      throw upstream('WhatsApp could not tell the group\'s metadata', e);
+    }
+    const record = groupRecord(metadata);
+    if (!record || record.jid !== groupJid) throw new UpstreamError('WhatsApp answered with another group', { jid: groupJid });
+    return record;
   }
 
   private requireOpen(): SocketLike {

@@ -143,22 +143,3 @@ export function channelSeen(b: Batch, data: { id?: unknown } | null | undefined)
   const jid = normalizeJid(data?.id);
   if (jid && chatKind(jid) === 'channel') store.channels.ensure(b.s.id, jid);
 }
-
-export function groupsUpsert(b: Batch, list: unknown): void {
-  const { store } = b.s.env;
-  each<{ id?: string; subject?: string; creation?: number }>(b, 'groups', list, (g) => {
-    const jid = normalizeJid(g?.id);
-    if (!jid || chatKind(jid) !== 'group') return;
-    const subject = str(g.subject);
-    store.chats.ensure(b.s.id, jid, 'group', subject);
-  });
-}
-
-export function groupsUpdate(b: Batch, list: unknown): void {
-  const { store } = b.s.env;
-  each<{ id?: string; subject?: string }>(b, 'groups.update', list, (g) => {
-    const jid = normalizeJid(g?.id);
-    const subject = str(g?.subject);
-    if (jid && subject && chatKind(jid) === 'group') store.chats.ensure(b.s.id, jid, 'group', subject);
-  });
-}

@@ -9,6 +9,7 @@ import { canonicalChatJid } from '../../core/jid.js';
 import { mapMessage, protocolAction, type ProtocolAction } from '../mapper.js';
 import { each, emit, guard, warn, type Batch } from './batch.js';
 import { flushTouches, upsertChat } from './chats.js';
+import { historyGroup } from './groups.js';
 import { harvestKey, learnMapping, upsertContact } from './identity.js';
 import { applyProtocol, ingestReaction, storeHistory } from './messages.js';
 
@@ -29,9 +30,10 @@ export function applyHistoryChunk(b: Batch, data: HistoryChunk): void {
     learnMapping(b, m?.lid, m?.pn),
   );
   each<WAContact>(b, 'messaging-history.set', data.contacts ?? [], (c) => upsertContact(b, c));
-  each<WAChat>(b, 'messaging-history.set', data.chats ?? [], (c) =>
-    upsertChat(b, c as WAChat & Record<string, unknown>, 'history'),
-  );
+  each<WAChat>(b, 'messaging-history.set', data.chats ?? [], (c) => {
+    upsertChat(b, c as WAChat & Record<string, unknown>, 'history');
+    historyGroup(b, c as WAChat & Record<string, unknown>);
+  });
   const messages = Array.isArray(data.messages) ? data.messages : [];
   const stats = b.stats;
   const ctx = b.s.ctx;

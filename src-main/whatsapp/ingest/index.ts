@@ -25,7 +25,8 @@ import { meIdentity } from '../../core/jid.js';
 import { readRawContent } from '../raw-message.js';
 import type { SocketLike } from '../socket.js';
 import { each, emptyStats, guard, MAX_WARNINGS_PER_BATCH, type Batch, type IngestEnv, type IngestStats, type StoredMedia } from './batch.js';
-import { channelSeen, channelSettings, deleteChats, groupsUpdate, groupsUpsert, upsertChat } from './chats.js';
+import { channelSeen, channelSettings, deleteChats, upsertChat } from './chats.js';
+import { groupParticipants, groupsUpdate, groupsUpsert } from './groups.js';
 import { applyHistoryChunk, historyStatus, type HistoryChunk } from './history.js';
 import { createSessionState, learnMapping, upsertContact, type SessionState } from './identity.js';
 import { deleteMessages, reactions, updateMessages, updateReceipts, upsertMessages } from './messages.js';
@@ -111,6 +112,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     );
     step('groups.upsert', () => groupsUpsert(b, e['groups.upsert']));
     step('groups.update', () => groupsUpdate(b, e['groups.update']));
+    step('group-participants.update', () => groupParticipants(b, events['group-participants.update']));
     step('newsletter-settings.update', () => channelSettings(b, events['newsletter-settings.update']!));
     step('newsletter.reaction', () => channelSeen(b, events['newsletter.reaction']));
     step('newsletter.view', () => channelSeen(b, events['newsletter.view']));

@@ -8,8 +8,9 @@
  * payload has exactly the shape of a real one: fresh objects every time, Long timestamps, contacts derived
  * from conversations, lidPnMappings from phoneNumberToLidMappings and LID chats' pnJid.
  */
-import { proto, processHistoryMessage, toNumber, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
+import { proto, processHistoryMessage, toNumber, type BaileysEventMap, type GroupMetadata, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
 import type { SandboxAccount, SandboxChannel, SandboxChat } from './account.js';
+import { sandboxGroupMetadata } from './groups.js';
 import { hashString } from './prng.js';
 
 export type HistorySetEvent = BaileysEventMap['messaging-history.set'];
@@ -42,7 +43,11 @@ export interface ConversationMeta {
   chat: SandboxChat | null;
   channel: SandboxChannel | null;
   lastTimestamp: number;
+  /** A group's metadata (groups.ts): history conversations carry its participants, creator and creation time. */
+  group?: GroupMetadata;
 }
+
+const RANKS = { superadmin: proto.GroupParticipant.Rank.SUPERADMIN, admin: proto.GroupParticipant.Rank.ADMIN } as const;
 
 export function conversationObject(meta: ConversationMeta, messages: WAMessage[]): proto.IConversation {
   const base: proto.IConversation = {
@@ -63,6 +68,11 @@ export function conversationObject(meta: ConversationMeta, messages: WAMessage[]
   if (chat.kind === 'group') {
     conversation.name = chat.name;
     if (chat.description) conversation.description = chat.description;
+    if (meta.group) {
+      conversation.participant = meta.group.participants.map((p) => ({ userJid: p.id, rank: p.admin ? RANKS[p.admin] : proto.GroupParticipant.Rank.REGULAR }));
+      if (meta.group.owner) conversation.createdBy = meta.group.owner;
+      if (meta.group.creation) conversation.createdAt = meta.group.creation;
+    }
   } else {
     const person = chat.people[0]!;
     if (person.savedName) conversation.displayName = person.savedName;
@@ -92,7 +102,9 @@ export function planHistory(account: SandboxAccount, options: PlanHistoryOptions
   const bootstrapPerChat = options.bootstrapMessagesPerChat ?? 5;
   const recentChunkCount = Math.max(1, options.recentChunks ?? 12);
   const metas = new Map<string, ConversationMeta>();
-  for (const chat of account.chats) metas.set(chat.jid, { chat, channel: null, lastTimestamp: 0 });
+  for (const chat of account.chats) {
+    metas.set(chat.jid, { chat, channel: null, lastTimestamp: 0, ...(chat.kind === 'group' ? { group: sandboxGroupMetadata(account, chat) } : {}) });
+  }
   for (const channel of account.channels) metas.set(channel.jid, { chat: null, channel, lastTimestamp: 0 });
   const byChat = new Map<string, WAMessage[]>();
   for (const message of account.messages) {

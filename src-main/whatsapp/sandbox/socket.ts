@@ -34,6 +34,7 @@ import {
   type BaileysEventMap,
   type Chat,
   type Contact,
+  type GroupMetadata,
   type MiscMessageGenerationOptions,
   type NewsletterMetadata,
   type WAMediaUploadFunction,
@@ -44,6 +45,7 @@ import {
 import type { Logger } from 'pino';
 import type { SocketFactoryOptions, SocketLike } from '../socket.js';
 import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat } from './account.js';
+import { sandboxGroupMetadata, sandboxGroups } from './groups.js';
 import { planHistory, type HistoryChunk } from './history.js';
 import { onDemandAnswer, phoneOnlyIds } from './on-demand.js';
 import type { LiveStream } from './live.js';
@@ -220,6 +222,7 @@ export class SimulatedSocket {
       newsletterFollow: (jid) => this.newsletterFollow(jid),
       updateMediaMessage: (msg) => this.updateMediaMessage(msg),
       fetchMessageHistory: (count, key, oldestTimestamp) => this.fetchMessageHistory(count, key, oldestTimestamp),
+      groupMetadata: (jid) => this.groupMetadata(jid),
     };
   }
 
@@ -393,6 +396,9 @@ export class SimulatedSocket {
     for (const channel of account.channels) {
       this.ev.emit('newsletter-settings.update', { id: channel.jid, update: { name: channel.name, description: channel.description } });
     }
+    // Baileys fetches every group the account is in when the server marks groups dirty after the first sync
+    // (groups.js groupFetchAllParticipating) and emits them as one groups.update.
+    this.ev.emit('groups.update', sandboxGroups(account));
     this.ev.emit('creds.update', { accountSyncCounter: (this.creds.accountSyncCounter ?? 0) + 1 });
     this.startLive(account);
   }
@@ -611,6 +617,15 @@ export class SimulatedSocket {
       if (answer) this.ev.emit('messaging-history.set', { ...answer, isLatest: false, peerDataRequestSessionId: requestId });
     });
     return requestId;
+  }
+
+  /** Baileys' groupMetadata: the group's metadata as the server has it; a group the account is not in -> 404. */
+  async groupMetadata(jid: string): Promise<GroupMetadata> {
+    this.requireOpen();
+    const account = this.env.accountFor(this.creds, this.accountSeed());
+    const chat = account.chats.find((c) => c.kind === 'group' && c.jid === jid);
+    if (!chat) throw new SandboxBoom('item-not-found', 404, { jid });
+    return sandboxGroupMetadata(account, chat);
   }
 
   async newsletterCreate(name: string, description?: string): Promise<NewsletterMetadata> {
