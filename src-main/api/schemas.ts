@@ -56,16 +56,13 @@ export const MessageSchema = z.object({
   fromMe: z.boolean(),
   senderJid: z.string().nullable().describe('phone-number JID'),
   senderLid: z.string().nullable().describe('...@lid'),
-  senderName: z
-    .string()
-    .nullable()
-    .describe('saved name > push name > verified name > phone number (+44 7700 900123); never a bare LID; null for our own'),
+  senderName: z.string().nullable(),
   type: z.enum(MESSAGE_TYPES as [string, ...string[]]),
   body: z.string(),
   hasMedia: z.boolean(),
   media: MediaSchema.nullable(),
   mentions: z.array(z.string()),
-  mentionNames: z.record(z.string(), z.string()).describe('the name of every mention, keyed by the user part written in the body (@<digits>)'),
+  mentionNames: z.record(z.string(), z.string()),
   quotedMessageId: z.string().nullable(),
   timestamp: ms,
   createdAt: ms,

@@ -39,16 +39,14 @@ const GROUPINGS: Record<string, (n: string) => string[]> = {
 
 function defaultGrouping(n: string): string[] {
   if (n.length <= 4) return [n];
-  const groups: string[] = [];
-  let rest = n;
-  while (rest.length > 7) {
-    groups.push(rest.slice(0, 3));
-    rest = rest.slice(3);
+  // The last four digits together; before them groups of three, a lone digit joining its neighbour.
+  const head = n.slice(0, -4);
+  const groups: string[] = head.match(/.{1,3}/g) ?? [];
+  if (groups.length > 1 && groups[groups.length - 1]!.length === 1) {
+    const lone = groups.pop()!;
+    groups.push(`${groups.pop()!}${lone}`);
   }
-  // The tail: 5..7 digits as 3+4 / 3+3 / 2+3 style, so no group is a lone digit.
-  if (rest.length > 4) groups.push(rest.slice(0, rest.length - 4), rest.slice(rest.length - 4));
-  else groups.push(rest);
-  return groups;
+  return [...groups, n.slice(-4)];
 }
 
 /** The digits of a phone JID (or of digits), else null: LIDs, groups and garbage are not phone numbers. */
