@@ -38,7 +38,7 @@ const GROUPINGS: Record<string, (n: string) => string[]> = {
 };
 
 function defaultGrouping(n: string): string[] {
-  if (n.length <= 4) return [n];
+  if (n.length <= 6) return [n];
   // The last four digits together; before them groups of three, a lone digit joining its neighbour.
   const head = n.slice(0, -4);
   const groups: string[] = head.match(/.{1,3}/g) ?? [];

@@ -29,7 +29,7 @@ describe('chat list', () => {
     expect(filterEntries(chats, ' ALVA ').length).toBe(1);
     expect(filterEntries(chats, '628').map((c) => c.jid)).toEqual(['6281234@s.whatsapp.net']);
     expect(filterEntries(chats, '').length).toBe(3);
-    expect(entryTitle(chats[1]!)).toBe('+6281234');
+    expect(entryTitle(chats[1]!)).toBe('+62 81234');
   });
 
   it('moves a chat to the top on a live message and counts unread unless it is open or ours', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tickFor, tickKindForAck } from '../../src-renderer/src/lib/logic/ticks.js';
 import { bodyWithMentionNames, segmentBody } from '../../src-renderer/src/lib/logic/mentions.js';
-import { clampPercent, displayJid, formatBytes, jidUser } from '../../src-renderer/src/lib/logic/format.js';
+import { clampPercent, displayJid, formatBytes, formatListTime, jidUser, personDisplay, relativeDay } from '../../src-renderer/src/lib/logic/format.js';
+import { dayLabel } from '../../src-renderer/src/lib/logic/day-rows.js';
 import { navigateList } from '../../src-renderer/src/lib/logic/list-navigation.js';
 
 describe('ack ticks', () => {
@@ -42,7 +43,7 @@ describe('mentions', () => {
     expect(segs).toEqual([
       { kind: 'mention', text: '@You', user: '33883789669' },
       { kind: 'text', text: ' hi, ask ' },
-      { kind: 'mention', text: '@4477001122', user: '4477001122' },
+      { kind: 'mention', text: '@+44 77001122', user: '4477001122' },
     ]);
     expect(bodyWithMentionNames('@33883789669 hi', null, { selfUsers: ['33883789669'] })).toBe('@You hi');
   });
@@ -60,7 +61,15 @@ describe('formatters', () => {
 
   it('shows JIDs readably and clamps progress', () => {
     expect(jidUser('6281234567890:12@s.whatsapp.net')).toBe('6281234567890');
-    expect(displayJid('6281234567890@s.whatsapp.net')).toBe('+6281234567890');
+    expect(displayJid('6281234567890@s.whatsapp.net')).toBe('+62 812 3456 7890');
+    expect(displayJid('205227043110953@lid')).toBe('Unknown contact');
+    expect(personDisplay('Ana', '205227043110953@lid')).toBe('Ana');
+    expect(personDisplay('205227043110953', null, '205227043110953@lid')).toBe('Unknown contact');
+    expect(personDisplay(null, '447700900123@s.whatsapp.net', '205227043110953@lid')).toBe('+44 7700 900123');
+    expect(segmentBody('hi @205227043110953', null, { mentions: ['205227043110953@lid'] })).toEqual([
+      { kind: 'text', text: 'hi ' },
+      { kind: 'mention', text: '@Unknown contact', user: '205227043110953' },
+    ]);
     expect(displayJid('120363012345678901@g.us')).toBe('120363012345678901');
     expect([clampPercent(-3), clampPercent(42.4), clampPercent(180), clampPercent(Number.NaN)]).toEqual([0, 42, 100, 0]);
   });
@@ -78,5 +87,27 @@ describe('list keyboard navigation', () => {
     expect(navigateList('Enter', -1, 5)).toEqual({ kind: 'none' });
     expect(navigateList('ArrowDown', 0, 0)).toEqual({ kind: 'none' });
     expect(navigateList('x', 0, 5)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('the one relative date (chat list and day separators)', () => {
+  const at = (y: number, m: number, d: number, h = 12, min = 0) => new Date(y, m, d, h, min).getTime();
+  const now = at(2024, 2, 15, 10, 0); // Friday 15 March 2024, 10:00 local
+
+  it('the list and the chat say the same words for the same day; the list shows the clock today', () => {
+    for (const t of [at(2024, 2, 14, 23, 59), at(2024, 2, 12), at(2024, 2, 9), at(2024, 0, 3), at(2023, 11, 25)]) {
+      expect(formatListTime(t, now, 'en-US')).toBe(dayLabel(t, now, 'en-US'));
+    }
+    expect(formatListTime(at(2024, 2, 15, 8, 5), now, 'en-US')).toMatch(/08:05|8:05/);
+    expect(dayLabel(at(2024, 2, 15, 8, 5), now, 'en-US')).toBe('Today');
+  });
+
+  it('calendar days, not elapsed hours: yesterday 23:59 is "Yesterday", six days back a weekday, seven a date', () => {
+    expect(relativeDay(at(2024, 2, 14, 23, 59), now, 'en-US')).toEqual({ today: false, label: 'Yesterday' });
+    expect(relativeDay(at(2024, 2, 9, 8, 0), now, 'en-US').label).toBe('Saturday');
+    expect(relativeDay(at(2024, 2, 8, 8, 0), now, 'en-US').label).toMatch(/Mar.*8/);
+    expect(relativeDay(at(2024, 0, 3), now, 'en-US').label).not.toMatch(/2024/);
+    expect(relativeDay(at(2023, 11, 25), now, 'en-US').label).toMatch(/Dec.*25.*2023/);
+    expect(formatListTime(null, now)).toBe('');
   });
 });

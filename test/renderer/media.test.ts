@@ -116,7 +116,7 @@ describe('openStreetMapUrl', () => {
 describe('reactions', () => {
   const target = makeMessage({ id: 'T', timestamp: 10 });
   const react = (id: string, sender: string, emoji: string, timestamp: number) =>
-    makeMessage({ id, timestamp, type: 'reaction', body: emoji, quotedMessageId: 'T', senderJid: sender });
+    makeMessage({ id, timestamp, type: 'reaction', body: emoji, quotedMessageId: 'T', senderJid: sender, senderName: sender.startsWith('b') ? 'Bea' : null });
 
   it('folds reaction messages into their target, one per sender, newest wins', () => {
     const { messages, reactions } = foldReactions([
@@ -127,15 +127,15 @@ describe('reactions', () => {
     ]);
     expect(messages.map((m) => m.id)).toEqual(['T']);
     expect(reactionBadges(reactions.get('T'))).toEqual([
-      { emoji: '👍', count: 1, senders: ['b@s.whatsapp.net'] },
-      { emoji: '❤️', count: 1, senders: ['a@s.whatsapp.net'] },
+      { emoji: '👍', count: 1, senders: ['b@s.whatsapp.net'], names: ['Bea'] },
+      { emoji: '❤️', count: 1, senders: ['a@s.whatsapp.net'], names: ['a'] },
     ]);
   });
 
   it('an empty emoji removes the sender reaction; API reactions on the target count too', () => {
-    const withApi = { ...target, reactions: [{ emoji: '😂', senderJid: 'c@s.whatsapp.net', senderLid: null, timestamp: 5 }] };
+    const withApi = { ...target, reactions: [{ emoji: '😂', senderJid: null, senderLid: '205227043110953@lid', timestamp: 5 }] };
     const { reactions } = foldReactions([withApi, react('R1', 'a@s.whatsapp.net', '👍', 11), react('R2', 'a@s.whatsapp.net', '', 12)]);
-    expect(reactionBadges(reactions.get('T'))).toEqual([{ emoji: '😂', count: 1, senders: ['c@s.whatsapp.net'] }]);
+    expect(reactionBadges(reactions.get('T'))).toEqual([{ emoji: '😂', count: 1, senders: ['205227043110953@lid'], names: ['Unknown contact'] }]);
   });
 });
 

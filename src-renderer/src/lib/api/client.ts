@@ -8,6 +8,8 @@ import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookInput } from './w
 import type {
   BackfillRequest,
   ChatCoverage,
+  Contact,
+  GroupInfo,
   ApiKeyInfo,
   AuditEntry,
   Capability,
@@ -176,6 +178,13 @@ export class ApiClient {
   }
   markRead(sessionId: string, chatJid: string): Promise<Chat> {
     return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/read`, {});
+  }
+  // ---- groups and contacts (issue 13) ----
+  getGroup(sessionId: string, groupJid: string): Promise<GroupInfo> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/groups/${seg(groupJid)}`);
+  }
+  listContacts(sessionId: string, page: PageQuery = {}): Promise<Page<Contact>> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/contacts`, { query: pageQuery(page) });
   }
   sendText(sessionId: string, to: string, text: string, replyTo?: string): Promise<SendResult> {
     const body: Record<string, unknown> = { type: 'text', to, text };

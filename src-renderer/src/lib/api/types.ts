@@ -21,6 +21,8 @@ import type { Capability, Message, Session } from '@core/types.js';
 
 /** Coverage of a chat, a backfill request (src-main/api/resources/history.ts), an audit row: the main process's own types. */
 export type { AuditEntry, BackfillRequest, ChatCoverage } from '@core/types.js';
+/** Issue 13: a group's metadata and participants, a contact. */
+export type { ContactInfo as Contact, GroupInfo, GroupRole } from '@core/types.js';
 
 export interface TokenGrant {
   token: string;

@@ -3,6 +3,7 @@
  * of each local calendar day, and per message whether to print the sender's name (first of a run in a group).
  */
 import type { ArchivedMessage, Message } from '../api/types.js';
+import { relativeDay } from './format.js';
 import { mediaBlockHeight } from './media.js';
 
 export type TimelineRow =
@@ -22,23 +23,9 @@ function startOfLocalDay(timestamp: number): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
 }
 
-/** "Today", "Yesterday", a weekday within the last week, else a full date. */
+/** The day separator's label: the UI's one relative date (format.ts relativeDay), "Today" for today. */
 export function dayLabel(timestamp: number, now: number = Date.now(), locale?: string): string {
-  const day = startOfLocalDay(timestamp);
-  const today = startOfLocalDay(now);
-  // Midnight to midnight is 23 or 25 hours across a DST change; rounding still gives whole days.
-  const diffDays = Math.round((today - day) / 86_400_000);
-  if (diffDays === 0) return 'Today';
-  if (diffDays === 1) return 'Yesterday';
-  const date = new Date(day);
-  if (diffDays > 1 && diffDays < 7) return date.toLocaleDateString(locale, { weekday: 'long' });
-  const sameYear = date.getFullYear() === new Date(today).getFullYear();
-  return date.toLocaleDateString(locale, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    ...(sameYear ? {} : { year: 'numeric' }),
-  });
+  return relativeDay(timestamp, now, locale).label;
 }
 
 function senderIdentity(m: Message): string {

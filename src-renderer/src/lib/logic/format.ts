@@ -1,4 +1,5 @@
 /** Small display formatters shared by the screens. */
+import { formatPhone, looksLikeBareId, UNKNOWN_PERSON } from '@core/names.js';
 
 export function formatBytes(size: number | null | undefined): string {
   if (size === null || size === undefined || !Number.isFinite(size) || size < 0) return 'unknown size';
@@ -18,15 +19,33 @@ export function formatTime(timestamp: number, locale?: string): string {
   return new Date(timestamp).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 }
 
-/** Chat list time: clock today, weekday within a week, else a short date. */
+/**
+ * The one relative date of the UI (the chat list and the chat's day separators both use it): "Yesterday", the
+ * weekday within the last week, else the date (with the year when it is not this year). Calendar days, not
+ * elapsed hours, so a message from 23:59 yesterday reads "Yesterday" everywhere.
+ */
+export function relativeDay(timestamp: number, now: number = Date.now(), locale?: string): { today: boolean; label: string } {
+  const day = new Date(timestamp);
+  day.setHours(0, 0, 0, 0);
+  const today = new Date(now);
+  today.setHours(0, 0, 0, 0);
+  // Midnight to midnight is 23 or 25 hours across a DST change; rounding still gives whole days.
+  const diffDays = Math.round((today.getTime() - day.getTime()) / 86_400_000);
+  if (diffDays === 0) return { today: true, label: 'Today' };
+  if (diffDays === 1) return { today: false, label: 'Yesterday' };
+  if (diffDays > 1 && diffDays < 7) return { today: false, label: day.toLocaleDateString(locale, { weekday: 'long' }) };
+  const sameYear = day.getFullYear() === today.getFullYear();
+  return {
+    today: false,
+    label: day.toLocaleDateString(locale, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' }),
+  };
+}
+
+/** Chat list time: the clock today, else the relative day (the same words as the chat's day separators). */
 export function formatListTime(timestamp: number | null, now: number = Date.now(), locale?: string): string {
   if (timestamp === null) return '';
-  const d = new Date(timestamp);
-  const n = new Date(now);
-  if (d.toDateString() === n.toDateString()) return formatTime(timestamp, locale);
-  const ageDays = (now - timestamp) / 86_400_000;
-  if (ageDays >= 0 && ageDays < 6) return d.toLocaleDateString(locale, { weekday: 'short' });
-  return d.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: '2-digit' });
+  const r = relativeDay(timestamp, now, locale);
+  return r.today ? formatTime(timestamp, locale) : r.label;
 }
 
 /** Absolute date-time for tables ("Created", "Last used"). */
@@ -49,10 +68,23 @@ export function jidUser(jid: string): string {
   return colon >= 0 ? user.slice(0, colon) : user;
 }
 
-/** Readable fallback name of a JID: "+6281234567890" for phone numbers, else the user part. */
+/**
+ * Readable fallback name of a JID (src-main/core/names.ts): a phone number formatted ("+44 7700 900123"), never
+ * a bare LID ("Unknown contact"), else the user part (groups, channels).
+ */
 export function displayJid(jid: string): string {
-  const user = jidUser(jid);
-  return jid.endsWith('@s.whatsapp.net') && /^\d+$/.test(user) ? `+${user}` : user;
+  if (jid.endsWith('@lid')) return UNKNOWN_PERSON;
+  return formatPhone(jid) ?? jidUser(jid);
+}
+
+/** A person's name as the UI shows it: the name the gateway resolved, else the JID's fallback above. */
+export function personDisplay(name: string | null | undefined, ...jids: (string | null | undefined)[]): string {
+  const n = name?.trim();
+  if (n && !looksLikeBareId(n)) return n;
+  const phone = jids.find((j) => j && formatPhone(j));
+  if (phone) return formatPhone(phone)!;
+  const jid = jids.find((j): j is string => !!j);
+  return jid ? displayJid(jid) : UNKNOWN_PERSON;
 }
 
 export function isGroupJid(jid: string): boolean {

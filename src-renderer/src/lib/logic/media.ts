@@ -4,6 +4,7 @@
  * OpenStreetMap links and reactions folded onto the message they belong to. No DOM, no network.
  */
 import type { ArchivedMessage, Message, MediaState, ReactionInfo } from '../api/types.js';
+import { personDisplay } from './format.js';
 
 /** What a bubble draws for its media. */
 export type MediaKind = 'image' | 'video' | 'voice' | 'audio' | 'document' | 'sticker';
@@ -218,8 +219,10 @@ export function isWebUrl(value: string): boolean {
 export interface ReactionBadge {
   emoji: string;
   count: number;
-  /** Who reacted (JIDs, or LIDs when the phone number is unknown), for the tooltip. */
+  /** Who reacted (JIDs, or LIDs when the phone number is unknown). */
   senders: string[];
+  /** The same people by name, for the tooltip (format.ts personDisplay: never a bare LID). */
+  names: string[];
 }
 
 /**
@@ -248,7 +251,13 @@ export function foldReactions<M extends Message>(
     }
     if (!m.quotedMessageId) continue;
     // The same fields the API's `reactions` carry (app/message-details.ts), so both sources dedupe per sender.
-    add(m.quotedMessageId, { emoji: m.deleted ? '' : m.body, senderJid: m.senderJid, senderLid: m.senderLid, timestamp: m.timestamp });
+    add(m.quotedMessageId, {
+      emoji: m.deleted ? '' : m.body,
+      senderJid: m.senderJid,
+      senderLid: m.senderLid,
+      senderName: m.fromMe ? 'You' : m.senderName,
+      timestamp: m.timestamp,
+    });
   }
   const reactions = new Map<string, ReactionInfo[]>();
   for (const [target, map] of bySender) {
@@ -263,10 +272,11 @@ export function reactionBadges(reactions: readonly ReactionInfo[] | null | undef
   const badges = new Map<string, ReactionBadge>();
   for (const r of reactions ?? []) {
     if (!r.emoji) continue;
-    const badge = badges.get(r.emoji) ?? { emoji: r.emoji, count: 0, senders: [] };
+    const badge = badges.get(r.emoji) ?? { emoji: r.emoji, count: 0, senders: [], names: [] };
     badge.count++;
     const who = r.senderJid ?? r.senderLid;
     if (who) badge.senders.push(who);
+    badge.names.push(personDisplay(r.senderName, r.senderJid, r.senderLid));
     badges.set(r.emoji, badge);
   }
   return [...badges.values()];

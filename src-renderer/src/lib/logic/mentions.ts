@@ -3,7 +3,7 @@
  * WhatsApp writes a mention as "@" + the user part of the mentioned JID (phone number or LID);
  * `mentionNames` maps that user part to a display name.
  */
-import { jidUser } from './format.js';
+import { displayJid, jidUser } from './format.js';
 
 export type BodySegment = { kind: 'text'; text: string } | { kind: 'mention'; text: string; user: string };
 
@@ -22,7 +22,8 @@ export function segmentBody(
   context: MentionContext = {},
 ): BodySegment[] {
   const names = mentionNames ?? {};
-  const mentioned = new Set((context.mentions ?? []).map(jidUser));
+  // The user part written after "@" -> the mentioned JID (its fallback name: a formatted number, never a LID).
+  const mentioned = new Map((context.mentions ?? []).map((jid) => [jidUser(jid), jid]));
   const self = new Set((context.selfUsers ?? []).filter(Boolean));
   const segments: BodySegment[] = [];
   let last = 0;
@@ -33,7 +34,7 @@ export function segmentBody(
     if (name === undefined && !mentioned.has(user)) continue;
     const at = match.index;
     if (at > last) segments.push({ kind: 'text', text: body.slice(last, at) });
-    segments.push({ kind: 'mention', text: name === undefined ? match[0] : `@${name}`, user });
+    segments.push({ kind: 'mention', text: `@${name ?? displayJid(mentioned.get(user)!)}`, user });
     last = at + match[0].length;
   }
   if (last < body.length) segments.push({ kind: 'text', text: body.slice(last) });
