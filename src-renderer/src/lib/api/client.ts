@@ -84,6 +84,11 @@ export class ApiClient {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
+  /** The gateway's rendered API reference (Swagger UI, GET /docs), for the UI's nav link. */
+  get docsUrl(): string {
+    return `${this.baseUrl}/docs`;
+  }
+
   // ---- auth (ours) ----
   login(code: string): Promise<TokenGrant> {
     return this.request('POST', '/auth/login', { body: { code }, anonymous: true });
