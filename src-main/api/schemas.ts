@@ -262,6 +262,14 @@ export const CreateKeyBody = z
   .strict();
 
 export const LoginBody = z.object({ code: z.string().min(1).max(200) }).strict();
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(2048) }).strict();
+/** A browser sign-in (ours): the access JWT and the refresh token that renews it once (auth/refresh-tokens.ts). */
+export const LoginGrantSchema = z.object({
+  token: z.string(),
+  expiresAt: ms,
+  refreshToken: z.string().describe('single use: POST /auth/refresh answers a new one'),
+  refreshExpiresAt: ms.describe('when the refresh token stops working unused (12 h idle, 7 days after the login link at most)'),
+});
 
 export const ListQuery = z.object({
   limit: z.string().optional().describe('1..200; missing or 0 means 50; larger is clamped to 200'),

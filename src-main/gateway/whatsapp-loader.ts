@@ -60,6 +60,7 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
   });
   runtime.catch(() => {});
   let loaded: WhatsAppRuntime | undefined;
+  const pendingReachable = new Map<string, boolean>();
   let loading = false;
 
   return {
@@ -68,11 +69,12 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
     runtime,
     sandbox: {
       pair: (id) => loaded?.sandbox.pair(id) ?? false,
-      state: (id) => loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0 },
+      state: (id) =>
+        loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, reachable: pendingReachable.get(id) ?? true, presence: [], sent: 0 },
       setReachable(id, reachable) {
         if (loaded) loaded.sandbox.setReachable(id, reachable);
-        // Before the WhatsApp side is loaded: applied as soon as it is (clients wait for it too).
-        else void runtime.then((r) => r.sandbox.setReachable(id, reachable), () => {});
+        // Before the WhatsApp side is loaded: kept, and applied when it is (clients wait for it too).
+        else pendingReachable.set(id, reachable);
       },
     },
     media: {
@@ -109,6 +111,8 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
             sandbox: deps.sandbox,
             ...(autoPairId ? { autoPairSandbox: autoPair } : {}),
           });
+          for (const [id, reachable] of pendingReachable) loaded.sandbox.setReachable(id, reachable);
+          pendingReachable.clear();
           resolveRuntime(loaded);
         })
         .catch((err: unknown) => {
