@@ -201,14 +201,15 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         r.qr = { code: update.code, expiresAt: update.expiresAt };
         r.qrShown = true;
         for (const w of r.qrWaiters.splice(0)) w();
-        // A code on screen means WhatsApp answered: an earlier connection error is over.
-        if (row.status !== 'scan_qr_code' || row.last_error_code !== null) setStatus(id, 'scan_qr_code', errorPatch(null));
+        // The code before the status: a UI that sees scan_qr_code already has it and need not ask (GET .../qr).
         publisher.publish({
           event: 'auth.qr',
           sessionId: id,
           organizationId: row.organization_id,
           payload: { code: update.code, expiresAt: update.expiresAt },
         });
+        // A code on screen means WhatsApp answered: an earlier connection error is over.
+        if (row.status !== 'scan_qr_code' || row.last_error_code !== null) setStatus(id, 'scan_qr_code', errorPatch(null));
         return;
       }
       case 'paired':
