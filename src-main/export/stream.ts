@@ -57,6 +57,10 @@ export async function writeExport(
     written += batch.length;
     await writeChunk(out, text);
     onBatch?.(written);
+    // Let the event loop run between batches: while the socket's buffers still take everything, no write waits
+    // for 'drain', and without this the whole export would run in one go, blocking every other request and
+    // never hearing that the reader went away.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await writeChunk(out, writer.end());
   return written;
