@@ -58,6 +58,21 @@ export class InboxState {
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
     void conversation.loadInitial().then(() => conversation.loadCoverage());
+    if (kind === 'chat') void this.readOnOpen(jid);
+  }
+
+  /**
+   * Opening a chat with unread messages reads it (POST .../read: the gateway clears its counter and sends the
+   * read receipts); the answer is the chat with its new counter. Chats with nothing unread are left alone.
+   */
+  private async readOnOpen(jid: string): Promise<void> {
+    const chat = this.chats.items.find((c) => c.jid === jid);
+    if (!chat || chat.unreadCount <= 0) return;
+    try {
+      this.setChat(await this.api.markRead(this.sessionId, jid));
+    } catch {
+      // The badge stays; the header's "Mark read" button is there to try again and shows why it fails.
+    }
   }
 
   /** Opens a chat AT a message (a search result), highlighted, pageable both ways. */
@@ -67,6 +82,7 @@ export class InboxState {
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
     void conversation.loadAround(messageId);
+    if (kind === 'chat') void this.readOnOpen(jid);
   }
 
   close(): void {

@@ -1,0 +1,120 @@
+/**
+ * Pure rules of the composer and the message actions: which kind a file is sent as, the size limits checked
+ * before an upload, readable words for send errors, reactions of our own, poll and location input checks.
+ */
+import type { Message, ReactionInfo } from '../api/types.js';
+import type { OutgoingFileKind } from '../api/client.js';
+import { formatBytes, jidUser } from './format.js';
+
+/**
+ * The largest file the gateway accepts per kind (its 413 limit, API.md "Acting on chats"); a file over it is
+ * refused before any byte is uploaded.
+ */
+export const SEND_LIMIT_BYTES: Record<OutgoingFileKind, number> = {
+  image: 16 * 1024 * 1024,
+  video: 64 * 1024 * 1024,
+  audio: 16 * 1024 * 1024,
+  document: 100 * 1024 * 1024,
+  sticker: 1024 * 1024,
+};
+
+const KIND_WORD: Record<OutgoingFileKind, string> = {
+  image: 'Photos',
+  video: 'Videos',
+  audio: 'Audio files',
+  document: 'Documents',
+  sticker: 'Stickers',
+};
+
+/** The quick reactions offered on a message (WhatsApp's default row). */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+
+export const POLL_MIN_OPTIONS = 2;
+export const POLL_MAX_OPTIONS = 12;
+
+/** How a file is sent: photos, videos and audio as such (WhatsApp can show them), everything else a document. */
+export function fileKindOf(mimetype: string): OutgoingFileKind {
+  const type = mimetype.toLowerCase();
+  // WhatsApp shows only these as photos; SVG, HEIC, TIFF... travel as documents.
+  if (type === 'image/jpeg' || type === 'image/png' || type === 'image/webp' || type === 'image/gif') return 'image';
+  if (type === 'video/mp4' || type === 'video/3gpp' || type === 'video/quicktime') return 'video';
+  if (type.startsWith('audio/')) return 'audio';
+  return 'document';
+}
+
+/** Null when the file may be sent, else the sentence saying why not (before uploading anything). */
+export function oversizeReason(file: { name: string; size: number }, kind: OutgoingFileKind): string | null {
+  const limit = SEND_LIMIT_BYTES[kind];
+  if (file.size <= limit) return null;
+  return `${file.name} is ${formatBytes(file.size)}: ${KIND_WORD[kind].toLowerCase()} can be at most ${formatBytes(limit)}.`;
+}
+
+/**
+ * Words for a failed send. The gateway stores WhatsApp's reason; when all it has is WhatsApp's bare error
+ * number (e.g. "463"), say what happened instead of showing the number alone.
+ */
+export function readableSendError(error: string | null | undefined): string | null {
+  if (error === null || error === undefined) return null;
+  const text = error.trim();
+  if (text === '' || text === 'error') return 'Not sent: WhatsApp did not accept this message.';
+  if (/^\d+$/.test(text)) return `Not sent: WhatsApp refused this message (error ${text}).`;
+  return text;
+}
+
+/** Whether a message failed to send (our own, with an error or status `error`). */
+export function isFailedSend(message: Pick<Message, 'fromMe' | 'error' | 'status' | 'ackLevel'>): boolean {
+  return message.fromMe && (message.error !== null || message.status === 'error');
+}
+
+/** Our own reaction among a message's reactions (by our user parts), or null. */
+export function ownReaction(reactions: readonly ReactionInfo[], selfUsers: readonly string[]): string | null {
+  if (selfUsers.length === 0) return null;
+  for (let i = reactions.length - 1; i >= 0; i--) {
+    const r = reactions[i]!;
+    const users = [r.senderJid, r.senderLid].filter((j): j is string => !!j).map(jidUser);
+    if (users.some((u) => selfUsers.includes(u))) return r.emoji || null;
+  }
+  return null;
+}
+
+/** The emoji to send when `emoji` is picked: picking the reaction we already gave removes it (""). */
+export function reactionToSend(picked: string, current: string | null): string {
+  return current === picked ? '' : picked;
+}
+
+/** Our own text messages can be edited (not media captions in v1, not deleted or failed ones). */
+export function canEdit(message: Pick<Message, 'fromMe' | 'type' | 'deleted' | 'error'>): boolean {
+  return message.fromMe && message.type === 'text' && !message.deleted && message.error === null;
+}
+
+/** Null when the poll can be sent, else what is missing. */
+export function pollProblem(question: string, options: readonly string[]): string | null {
+  if (question.trim() === '') return 'The poll needs a question.';
+  const filled = options.map((o) => o.trim()).filter((o) => o !== '');
+  if (filled.length < POLL_MIN_OPTIONS) return `A poll needs at least ${POLL_MIN_OPTIONS} options.`;
+  if (filled.length > POLL_MAX_OPTIONS) return `A poll has at most ${POLL_MAX_OPTIONS} options.`;
+  if (new Set(filled).size !== filled.length) return 'Two options are the same.';
+  return null;
+}
+
+/** Parses a latitude/longitude pair typed by a person; null when out of range or not numbers. */
+export function parseCoordinates(latitude: string, longitude: string): { latitude: number; longitude: number } | null {
+  const lat = Number(latitude.trim().replace(',', '.'));
+  const lon = Number(longitude.trim().replace(',', '.'));
+  if (latitude.trim() === '' || longitude.trim() === '' || !Number.isFinite(lat) || !Number.isFinite(lon)) return null;
+  if (lat < -90 || lat > 90 || lon < -180 || lon > 180) return null;
+  return { latitude: lat, longitude: lon };
+}
+
+/** One line describing a message for a quote preview (reply) or the forward dialog. */
+export function messagePreview(message: Pick<Message, 'body' | 'type' | 'deleted' | 'media'>): string {
+  if (message.deleted) return 'This message was deleted';
+  const body = message.body.trim();
+  if (body) return body.length > 140 ? `${body.slice(0, 140)}…` : body;
+  if (message.media?.filename) return message.media.filename;
+  const words: Record<string, string> = {
+    image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document', sticker: 'Sticker',
+    location: 'Location', contact: 'Contact card', poll: 'Poll',
+  };
+  return words[message.type] ?? 'Message';
+}
