@@ -174,8 +174,11 @@ export class ApiClient {
   setPresence(sessionId: string, chatJid: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
     return this.request('PUT', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/presence`, { body: { state } });
   }
-  markRead(sessionId: string, chatJid: string): Promise<Chat> {
-    return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/read`, {});
+  /** Clears the unread counter; `receipts` says whether to send read receipts (absent: the session's autoRead). */
+  markRead(sessionId: string, chatJid: string, options: { receipts?: boolean } = {}): Promise<Chat> {
+    return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/read`, {
+      query: { receipts: options.receipts === undefined ? undefined : String(options.receipts) },
+    });
   }
   sendText(sessionId: string, to: string, text: string, replyTo?: string): Promise<SendResult> {
     const body: Record<string, unknown> = { type: 'text', to, text };

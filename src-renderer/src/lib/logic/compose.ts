@@ -4,27 +4,14 @@
  */
 import type { Message, ReactionInfo } from '../api/types.js';
 import type { OutgoingFileKind } from '../api/client.js';
+import { ApiError, describeError } from '../api/errors.js';
 import { formatBytes, jidUser } from './format.js';
 
 /**
- * The largest file the gateway accepts per kind (its 413 limit, API.md "Acting on chats"); a file over it is
- * refused before any byte is uploaded.
+ * The largest file the gateway accepts in one message (its 413 limit, API.md "Sending and acting on messages:
+ * the details": 64 MiB of media per message, every kind); a file over it is refused before any byte is sent.
  */
-export const SEND_LIMIT_BYTES: Record<OutgoingFileKind, number> = {
-  image: 16 * 1024 * 1024,
-  video: 64 * 1024 * 1024,
-  audio: 16 * 1024 * 1024,
-  document: 100 * 1024 * 1024,
-  sticker: 1024 * 1024,
-};
-
-const KIND_WORD: Record<OutgoingFileKind, string> = {
-  image: 'Photos',
-  video: 'Videos',
-  audio: 'Audio files',
-  document: 'Documents',
-  sticker: 'Stickers',
-};
+export const MAX_SEND_BYTES = 64 * 1024 * 1024;
 
 /** The quick reactions offered on a message (WhatsApp's default row). */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
@@ -43,10 +30,9 @@ export function fileKindOf(mimetype: string): OutgoingFileKind {
 }
 
 /** Null when the file may be sent, else the sentence saying why not (before uploading anything). */
-export function oversizeReason(file: { name: string; size: number }, kind: OutgoingFileKind): string | null {
-  const limit = SEND_LIMIT_BYTES[kind];
-  if (file.size <= limit) return null;
-  return `${file.name} is ${formatBytes(file.size)}: ${KIND_WORD[kind].toLowerCase()} can be at most ${formatBytes(limit)}.`;
+export function oversizeReason(file: { name: string; size: number }): string | null {
+  if (file.size <= MAX_SEND_BYTES) return null;
+  return `${file.name} is ${formatBytes(file.size)}: files can be at most ${formatBytes(MAX_SEND_BYTES)}.`;
 }
 
 /**
@@ -117,4 +103,20 @@ export function messagePreview(message: Pick<Message, 'body' | 'type' | 'deleted
     location: 'Location', contact: 'Contact card', poll: 'Poll',
   };
   return words[message.type] ?? 'Message';
+}
+
+/**
+ * An API failure in words for a person. The gateway's messages are sentences already; a few statuses get a
+ * sentence of their own when the gateway gave none (a proxy's bare 413, a network error).
+ */
+export function readableActionError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const generic = /^Request failed \(\d+/.test(error.message);
+    if (error.status === 413 && generic) return 'The file is larger than the gateway accepts.';
+    if (error.status === 409 && generic) return 'WhatsApp no longer allows this change (too late).';
+    if (error.status === 403 && generic) return 'Only your own messages can be changed.';
+    if (error.status === 501) return 'Sending needs a live connection: start this session to send.';
+    return error.message;
+  }
+  return describeError(error);
 }

@@ -7,9 +7,9 @@
  * the realtime `message` event then replaces it with the stored message.
  */
 import type { ApiClient, OutgoingFileKind, OutgoingMessage } from '../api/client.js';
-import { ApiError, describeError } from '../api/errors.js';
+import { ApiError } from '../api/errors.js';
 import type { Message, SendResult, Session } from '../api/types.js';
-import { canEdit, fileKindOf, oversizeReason, reactionToSend } from '../logic/compose.js';
+import { canEdit, fileKindOf, oversizeReason, reactionToSend, readableActionError } from '../logic/compose.js';
 import { TypingNotifier } from '../logic/typing.js';
 import type { ConversationState } from './conversation.svelte.js';
 import type { MediaArchiveState } from './media.svelte.js';
@@ -136,7 +136,14 @@ export class ComposerState {
     await this.run(async () => {
       const body: OutgoingMessage = { type: 'text', to: this.chatJid, text };
       if (replyTo) body.replyTo = replyTo.id;
-      const result = await this.deps.api.sendMessage(this.sessionId, body);
+      const result = await this.deps.api.sendMessage(this.sessionId, body).catch((error: unknown) => {
+        // Refused at once but stored as failed (502 with its id): its bubble, with Retry, holds the text now.
+        if (storedAsFailed(error)) {
+          this.text = '';
+          this.mode = null;
+        }
+        throw error;
+      });
       this.text = '';
       this.mode = null;
       this.showPending(result, { type: 'text', body: text, quotedMessageId: replyTo?.id ?? null });
@@ -166,7 +173,7 @@ export class ComposerState {
       return;
     }
     const kind = fileKindOf(file.type);
-    const tooBig = oversizeReason(file, kind);
+    const tooBig = oversizeReason(file);
     if (tooBig) {
       this.error = tooBig;
       return;
@@ -433,18 +440,7 @@ export class ComposerState {
   }
 }
 
-/**
- * An API failure in words for a person. The gateway's messages are sentences already; a few statuses get a
- * sentence of their own when the gateway gave none (a proxy's bare 413, a network error).
- */
-export function readableActionError(error: unknown): string {
-  if (error instanceof ApiError) {
-    const generic = /^Request failed \(\d+/.test(error.message);
-    if (error.status === 413 && generic) return 'The file is larger than the gateway accepts.';
-    if (error.status === 409 && generic) return 'WhatsApp no longer allows this change (too late).';
-    if (error.status === 403 && generic) return 'Only your own messages can be changed.';
-    if (error.status === 501) return 'Sending needs a live connection: start this session to send.';
-    return error.message;
-  }
-  return describeError(error);
+/** A send WhatsApp refused at once that the gateway stored as a failed message (API.md: 502, details.waMessageId). */
+function storedAsFailed(error: unknown): boolean {
+  return error instanceof ApiError && typeof error.details['waMessageId'] === 'string';
 }

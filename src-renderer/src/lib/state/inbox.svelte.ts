@@ -69,7 +69,8 @@ export class InboxState {
     const chat = this.chats.items.find((c) => c.jid === jid);
     if (!chat || chat.unreadCount <= 0) return;
     try {
-      this.setChat(await this.api.markRead(this.sessionId, jid));
+      // Opening the chat is the person reading it: the contact gets the blue ticks.
+      this.setChat(await this.api.markRead(this.sessionId, jid, { receipts: true }));
     } catch {
       // The badge stays; the header's "Mark read" button is there to try again and shows why it fails.
     }
