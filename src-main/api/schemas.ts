@@ -199,6 +199,9 @@ export const SandboxStateSchema = z.object({
   waitingForPairing: z.boolean(),
   presence: z.array(z.object({ jid: z.string(), state: z.string(), at: ms })),
   sent: z.number().int(),
+  // issue 13: what the simulated contacts received and the read receipts they saw
+  received: z.array(z.object({ id: z.string(), to: z.string(), kind: z.string(), text: z.string(), at: ms })),
+  readReceipts: z.array(z.object({ jid: z.string(), ids: z.array(z.string()), at: ms })),
 });
 export const HealthSchema = z.object({ status: z.literal('ok') });
 

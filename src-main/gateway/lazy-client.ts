@@ -32,6 +32,10 @@ export function lazyFactory(load: Promise<WhatsAppClientFactory>, sandbox: boole
       createChannel: async (name, description) => (await client()).createChannel(name, description),
       followChannel: async (jid) => (await client()).followChannel(jid),
       fetchHistory: async (jid, oldest, count) => (await client()).fetchHistory(jid, oldest, count),
+      send: async (message, options) => (await client()).send(message, options),
+      editMessage: async (ref, text) => (await client()).editMessage(ref, text),
+      revokeMessage: async (ref) => (await client()).revokeMessage(ref),
+      sendReadReceipts: async (refs) => (await client()).sendReadReceipts(refs),
     };
   };
 }

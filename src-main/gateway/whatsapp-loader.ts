@@ -67,7 +67,7 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
     runtime,
     sandbox: {
       pair: (id) => loaded?.sandbox.pair(id) ?? false,
-      state: (id) => loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0 },
+      state: (id) => loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0, received: [], readReceipts: [] },
     },
     media: {
       files: deps.files,

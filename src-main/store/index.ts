@@ -19,6 +19,7 @@ import { createMessageContextRepository } from './repositories/message-context.j
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
+import { createOutboxRepository } from './repositories/outbox.js';
 import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
@@ -64,6 +65,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     exports: createExportsRepository(db),
     audit: createAuditRepository(db),
     messageContext: createMessageContextRepository(db),
+    outbox: createOutboxRepository(db), // issue 13: retries of failed sends
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

@@ -34,6 +34,7 @@ import { createMediaQueue } from '../../src-main/media/queue.js';
 import { createSandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
 import { CHAT, storeMediaMessage } from '../media/helpers.js';
 import { payloadProblems } from './event-schemas.js';
+import { unusedActions } from '../helpers/fake-client.js';
 
 type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks' | 'media queue';
 
@@ -81,6 +82,7 @@ describe('event contract: every producer against the shared payload types', () =
       baileysFactory: (ctx) => {
         hooks = ctx.hooks;
         return {
+          ...unusedActions,
           sandbox: false,
           connect: async () => ctx.hooks.onUpdate({ kind: 'connecting' }),
           close: async () => {},

@@ -41,6 +41,7 @@ import {
   type WAMessageKey,
   type WAPresence,
 } from '@whiskeysockets/baileys';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { SocketFactoryOptions, SocketLike } from '../socket.js';
 import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat } from './account.js';
@@ -100,12 +101,32 @@ export interface PresenceRecord {
   at: number;
 }
 
+/** What a simulated contact got from one of our sends (issue 13), for the sandbox inspector. */
+export interface ReceivedRecord {
+  id: string;
+  to: string;
+  kind: 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'poll' | 'reaction' | 'forward' | 'edit' | 'delete' | 'other';
+  /** The text, caption, poll name, emoji, place, or the id an edit/delete/reaction names, as the phone shows it. */
+  text: string;
+  at: number;
+}
+
+/** Read receipts the simulated contacts saw (issue 13). */
+export interface ReadReceiptRecord {
+  jid: string;
+  ids: string[];
+  at: number;
+}
+
 /** Per-session state that outlives sockets (the controller owns it). */
 export interface SandboxSessionRuntime {
   sessionId: string;
   paired: boolean;
   presence: PresenceRecord[];
   sent: number;
+  /** Issue 13: what the contacts received and the read receipts they saw (bounded, newest last). */
+  received: ReceivedRecord[];
+  readReceipts: ReadReceiptRecord[];
   socket: SimulatedSocket | null;
   /** Seeded per session: QR refs, pairing codes, channel ids. */
   rng: Prng;
@@ -134,6 +155,8 @@ export interface SandboxEnvironment {
   historyComplete?: ((sessionId: string) => boolean) | undefined;
   /** The phone's answer to a media re-upload request (media-assets.ts reupload); absent: 404. */
   reupload?: ((msg: WAMessage) => Promise<WAMessage>) | undefined;
+  /** Stores an uploaded (encrypted) blob on the sandbox CDN and returns its URL; absent: uploads go nowhere. */
+  cdnPut?: ((path: string, bytes: Buffer) => string) | undefined;
 }
 
 /** What Baileys throws and puts in lastDisconnect.error: an Error with Boom's output.statusCode. */
@@ -151,10 +174,13 @@ export class SandboxBoom extends Error {
 }
 
 const MAX_PRESENCE_RECORDS = 100;
+const MAX_RECEIVED_RECORDS = 100;
 const PHONE_DIGITS = /^[1-9][0-9]{6,14}$/;
 const NEWSLETTER_JID = /^[0-9]{5,25}@newsletter$/;
 /** Sends to numbers starting with 000 fail like a 463 (no privacy token): a way to test error paths. */
 const FAILING_RECIPIENT = /^000/;
+/** Sends to numbers starting with 0009 are refused at once, as a send that timed out (issue 13: the synchronous path). */
+const REFUSING_RECIPIENT = /^0009/;
 
 export function isPairedCreds(creds: AuthenticationCreds | undefined): boolean {
   return !!creds?.account && !!creds.me?.id;
@@ -220,6 +246,7 @@ export class SimulatedSocket {
       newsletterFollow: (jid) => this.newsletterFollow(jid),
       updateMediaMessage: (msg) => this.updateMediaMessage(msg),
       fetchMessageHistory: (count, key, oldestTimestamp) => this.fetchMessageHistory(count, key, oldestTimestamp),
+      readMessages: (keys) => this.readMessages(keys),
     };
   }
 
@@ -506,10 +533,14 @@ export class SimulatedSocket {
   async sendMessage(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<WAMessage | undefined> {
     this.requireOpen();
     if (typeof jid !== 'string' || !jidDecode(jid)?.user) throw new SandboxBoom(`Invalid JID: ${String(jid)}`, 400);
+    if (REFUSING_RECIPIENT.test(jidDecode(jid)?.user ?? '')) throw new SandboxBoom('Timed Out', 408);
     const me = this.creds.me!;
-    const upload: WAMediaUploadFunction = async (_path, { mediaType }) => {
+    const upload: WAMediaUploadFunction = async (encFilePath, { mediaType }) => {
       const name = `sandbox-${this.session.rng.hex(16).toLowerCase()}.enc`;
-      return { mediaUrl: `https://mmg.whatsapp.net/v/t62.${mediaType}/${name}`, directPath: `/v/t62.${mediaType}/${name}` };
+      const path = `/v/t62.${mediaType}/${name}`;
+      // With the sandbox CDN the encrypted file really goes up, as to WhatsApp's media servers.
+      if (this.env.cdnPut) return { mediaUrl: this.env.cdnPut(path, await readFile(encFilePath)), directPath: path };
+      return { mediaUrl: `https://mmg.whatsapp.net${path}`, directPath: path };
     };
     const message = await generateWAMessage(jid, content, {
       logger: this.log,
@@ -523,9 +554,68 @@ export class SimulatedSocket {
     // rc14 reports nothing on server ack; the echo is what says "sent".
     message.status = WAMessageStatus.SERVER_ACK;
     this.session.sent += 1;
+    this.noteReceived(jid, message);
     this.after(0, () => this.receive(message, 'append'));
     this.scheduleReceipts(jid, message);
     return message;
+  }
+
+  /** What the contact's phone now shows (the sandbox inspector's `received`). */
+  private noteReceived(jid: string, message: WAMessage): void {
+    const content = normalizeMessageContent(message.message);
+    const protocol = content?.protocolMessage;
+    let kind: ReceivedRecord['kind'] = 'other';
+    let text = '';
+    if (protocol?.type === proto.Message.ProtocolMessage.Type.MESSAGE_EDIT) {
+      kind = 'edit';
+      const edited = normalizeMessageContent(protocol.editedMessage ?? undefined);
+      text = edited?.conversation ?? edited?.extendedTextMessage?.text ?? '';
+    } else if (protocol?.type === proto.Message.ProtocolMessage.Type.REVOKE) {
+      kind = 'delete';
+      text = protocol.key?.id ?? '';
+    } else if (content?.reactionMessage) {
+      kind = 'reaction';
+      text = content.reactionMessage.text ?? '';
+    } else if (content?.conversation || content?.extendedTextMessage) {
+      kind = 'text';
+      text = content.conversation ?? content.extendedTextMessage?.text ?? '';
+    } else if (content?.locationMessage) {
+      kind = 'location';
+      const l = content.locationMessage;
+      text = l.name ?? `${l.degreesLatitude},${l.degreesLongitude}`;
+    } else if (content?.pollCreationMessage || content?.pollCreationMessageV3 || content?.pollCreationMessageV2) {
+      kind = 'poll';
+      text = (content.pollCreationMessage ?? content.pollCreationMessageV3 ?? content.pollCreationMessageV2)?.name ?? '';
+    } else {
+      for (const k of ['image', 'video', 'audio', 'document', 'sticker'] as const) {
+        const media = content?.[`${k}Message`] as { caption?: string | null; fileName?: string | null } | null | undefined;
+        if (media) {
+          kind = k;
+          text = media.caption ?? (k === 'document' ? media.fileName ?? '' : '');
+          break;
+        }
+      }
+    }
+    const forwarded = Object.values(content ?? {}).some((v) => (v as { contextInfo?: { isForwarded?: boolean | null } } | null)?.contextInfo?.isForwarded);
+    if (forwarded && kind !== 'edit' && kind !== 'delete') kind = 'forward';
+    const records = this.session.received;
+    records.push({ id: message.key.id ?? '', to: jid, kind, text, at: this.env.now() });
+    if (records.length > MAX_RECEIVED_RECORDS) records.splice(0, records.length - MAX_RECEIVED_RECORDS);
+  }
+
+  /** Baileys' readMessages: read receipts to the senders (the sandbox inspector's `readReceipts`). */
+  async readMessages(keys: WAMessageKey[]): Promise<void> {
+    this.requireOpen();
+    const byChat = new Map<string, string[]>();
+    for (const key of keys) {
+      if (!key?.remoteJid || !key.id || key.fromMe) continue;
+      const ids = byChat.get(key.remoteJid) ?? [];
+      ids.push(key.id);
+      byChat.set(key.remoteJid, ids);
+    }
+    const records = this.session.readReceipts;
+    for (const [jid, ids] of byChat) records.push({ jid, ids, at: this.env.now() });
+    if (records.length > MAX_RECEIVED_RECORDS) records.splice(0, records.length - MAX_RECEIVED_RECORDS);
   }
 
   private scheduleReceipts(jid: string, message: WAMessage): void {
