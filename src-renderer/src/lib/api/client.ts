@@ -410,16 +410,17 @@ export class ApiClient {
     if (token) headers['authorization'] = `Bearer ${token}`;
     const networkError = (cause: unknown) =>
       new ApiError(0, 'network', `Cannot reach the gateway (${cause instanceof Error ? cause.message : String(cause)})`);
-    if (this.options.fetchImpl || typeof XMLHttpRequest === 'undefined') {
+    const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+    if (this.options.fetchImpl || !Xhr) {
       return this.fetchImpl(url, { method: 'POST', headers, body: form }).catch((cause: unknown) => {
         throw networkError(cause);
       });
     }
     return new Promise<Response>((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
+      const xhr = new Xhr();
       xhr.open('POST', url);
       for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-      xhr.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : 0);
+      xhr.upload.onprogress = (event: { loaded: number; total: number; lengthComputable: boolean }) => onProgress?.(event.loaded, event.lengthComputable ? event.total : 0);
       xhr.onload = () => resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText }));
       xhr.onerror = () => reject(networkError(new Error('upload failed')));
       xhr.onabort = () => reject(networkError(new Error('upload aborted')));
@@ -440,6 +441,20 @@ export class ApiClient {
     if (!response.ok) throw errorFromEnvelope(response.status, body, response.statusText);
     return body as T;
   }
+}
+
+/** The part of XMLHttpRequest an upload uses (the main process's type-check has no DOM types). */
+interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  status: number;
+  statusText: string;
+  responseText: string;
+  send(body: FormData): void;
 }
 
 /** JSON bodies of POST /sessions/{session}/messages besides media files (API.md "Acting on chats"). */

@@ -176,7 +176,7 @@ export class ConversationState {
 
   /** A message deleted "for me": it leaves the loaded list. */
   removeMessage(id: string): void {
-    const next = this.messages.filter((m) => m.id !== id);
+    const next = this.messages.filter((m) => m.id !== id && m.waMessageId !== id);
     if (next.length !== this.messages.length) this.messages = next;
   }
 

@@ -127,6 +127,7 @@ export class InboxState {
           error: update.error === undefined ? c.lastMessage.error : update.error,
           edited: update.edited ?? c.lastMessage.edited,
           deleted: update.deleted ?? c.lastMessage.deleted,
+          body: update.edited && typeof update.body === 'string' ? update.body : c.lastMessage.body,
         },
       }));
     }
@@ -149,6 +150,13 @@ export class InboxState {
       this.notice = 'This chat was deleted from the local store.';
       this.close();
     }
+  }
+
+  /** A message deleted "for me" (here or by another client of the API): off the open chat and the preview. */
+  onMessageRemoved({ chatJid, waMessageId }: EventPayloads['message.removed']): void {
+    if (this.open?.jid === chatJid) this.open.removeMessage(waMessageId);
+    const chat = this.chats.items.find((c) => c.jid === chatJid);
+    if (chat?.lastMessage?.waMessageId === waMessageId) this.refreshSoon();
   }
 
   setChat(chat: Chat): void {
