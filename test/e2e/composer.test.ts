@@ -250,6 +250,20 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     page.off('request', onRequest);
     expect(uploads).toEqual([]);
 
+    // A file dropped on the chat is attached too (and can be removed again).
+    await page.getByTestId('chat-view').evaluate((view) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['minutes of the meeting'], 'minutes.txt', { type: 'text/plain' }));
+      view.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      view.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    const dropped = page.getByTestId('attachment-preview');
+    await dropped.waitFor();
+    expect(await dropped.getAttribute('data-kind')).toBe('document');
+    expect(await dropped.textContent()).toContain('minutes.txt');
+    await page.getByTestId('remove-attachment').click();
+    await dropped.waitFor({ state: 'detached' });
+
     // A real photo through the paperclip's file input.
     const before = new Set((await messages(jid)).map((m) => m.id));
     await page.getByTestId('attach-input').setInputFiles({
@@ -313,7 +327,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     // A number starting with 000 is accepted, then refused by WhatsApp with error 463 (the sandbox's rule).
     const jid = '0004155550123@s.whatsapp.net';
     const first = await suite.gw.api('POST', `/sessions/${suite.gw.sessionId}/messages`, { body: { type: 'text', to: jid, text: 'hello?' } });
-    expect(first.status).toBe(200);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
     await expect.poll(async () => (await messages(jid)).find((m) => m.id === first.body.waMessageId)?.status, { timeout: REACT_MS }).toBe('error');
     await openInbox(page, suite.gw);
     await openChat(page, jid);

@@ -293,7 +293,9 @@ export class ComposerState {
       if (scope === 'everyone') this.deps.conversation.applyStatus({ waMessageId: message.waMessageId, chatJid: this.chatJid, deleted: true });
       else this.deps.conversation.removeMessage(message.id);
     });
-    if (ok || this.deleting === message) this.deleting = null;
+    // On failure the dialog stays open with the gateway's reason (too late, not ours).
+    if (!ok) return;
+    if (this.deleting === message) this.deleting = null;
     if (this.mode && this.mode.message.id === message.id) this.cancel();
   }
 
