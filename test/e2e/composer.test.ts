@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { TYPING_IDLE_MS } from '../../src-renderer/src/lib/logic/typing.js';
 import { announceSkip, byTestIdAttr, E2E_TEST_TIMEOUT, openInbox, REPO_ROOT, useE2eSuite, waitUntil, type E2eGateway } from './harness.js';
 
 const skip = announceSkip('composer and chat actions (composer.test.ts)');
@@ -50,7 +51,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     return res.body.data as any[];
   }
 
-  async function sandbox(): Promise<{ received: Received[]; readReceipts: { jid: string; ids: string[] }[]; presence: { jid: string; state: string }[] }> {
+  async function sandbox(): Promise<{ received: Received[]; readReceipts: { jid: string; ids: string[] }[]; presence: { jid: string; state: string; at: number }[] }> {
     const res = await suite.gw.api('GET', `/sessions/${suite.gw.sessionId}/sandbox`);
     expect(res.status).toBe(200);
     return res.body;
@@ -95,7 +96,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     return id;
   }
 
-  it('replies with a quote (Esc cancels), Shift+Enter makes a new line, typing is sent and stops on send', async () => {
+  it('replies with a quote (Esc cancels); Shift+Enter makes a new line', async () => {
     const { page } = suite.browser;
     await openInbox(page, suite.gw);
     const { jid, target } = await dmWithText();
@@ -120,12 +121,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     await input.press('Shift+Enter');
     await input.pressSequentially('second');
     expect(await input.inputValue()).toBe('first line\nsecond');
-    // Typing was announced to the contact (the sandbox records presences it is sent).
-    await expect
-      .poll(async () => (await sandbox()).presence.filter((p) => p.jid === jid).map((p) => p.state).at(-1), { timeout: REACT_MS })
-      .toBe('composing');
     await input.fill('');
-    await expect.poll(async () => (await sandbox()).presence.filter((p) => p.jid === jid).map((p) => p.state).at(-1), { timeout: REACT_MS }).toBe('paused');
 
     // Reply for real: the bubble shows the quote, the stored message quotes the target, the contact got it.
     await targetBubble.hover();
@@ -140,8 +136,6 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     const stored = (await messages(jid)).find((m) => m.id === replyId);
     expect(stored.quotedMessageId).toBe(target.id);
     await expect.poll(async () => (await sandbox()).received.some((r) => r.id === replyId && r.to === jid && r.kind === 'text'), { timeout: REACT_MS }).toBe(true);
-    // Sending stopped the typing indicator.
-    await expect.poll(async () => (await sandbox()).presence.filter((p) => p.jid === jid).map((p) => p.state).at(-1), { timeout: REACT_MS }).toBe('paused');
   }, E2E_TEST_TIMEOUT);
 
   it('reacts with an emoji, and picking it again takes it back', async () => {
@@ -434,5 +428,41 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
     await page.keyboard.press('Escape');
     await page.getByTestId('reply-preview').waitFor({ state: 'detached' });
+  }, E2E_TEST_TIMEOUT);
+
+  // Last: it installs a fake clock in the page (the idle timer must not be what says `paused`).
+  it('typing is sent while typing and stops when the text is cleared, when the message is sent, and after the idle delay', async () => {
+    const { page } = suite.browser;
+    await page.clock.install();
+    await openInbox(page, suite.gw);
+    const { jid } = await dmWithText();
+    await openChat(page, jid);
+    const last = async () => (await sandbox()).presence.filter((p) => p.jid === jid).map((p) => p.state).at(-1) ?? null;
+    const input = page.getByTestId('composer-input');
+    try {
+      // From here the page's timers only run when the test moves its clock.
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+      await input.fill('On my');
+      await expect.poll(last, { timeout: REACT_MS }).toBe('composing');
+      await input.fill('');
+      await expect.poll(last, { timeout: REACT_MS }).toBe('paused');
+
+      await input.fill('On my way');
+      await expect.poll(last, { timeout: REACT_MS }).toBe('composing');
+      const before = (await sandbox()).received.length;
+      await input.press('Enter');
+      await expect.poll(async () => (await sandbox()).received.length, { timeout: REACT_MS }).toBeGreaterThan(before);
+      await expect.poll(last, { timeout: REACT_MS }).toBe('paused');
+
+      // The idle delay, on the page's clock: not a moment before TYPING_IDLE_MS.
+      await input.fill('Wait');
+      await expect.poll(last, { timeout: REACT_MS }).toBe('composing');
+      await page.clock.runFor(TYPING_IDLE_MS - 1000);
+      expect(await last()).toBe('composing');
+      await page.clock.runFor(1000);
+      await expect.poll(last, { timeout: REACT_MS }).toBe('paused');
+    } finally {
+      await page.clock.resume();
+    }
   }, E2E_TEST_TIMEOUT);
 });
