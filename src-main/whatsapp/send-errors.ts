@@ -19,7 +19,6 @@ const KNOWN: Record<string, string> = {
   '406': 'WhatsApp refused this message: not acceptable (the recipient or the content is not allowed)',
   '428': 'the WhatsApp connection closed before the message was sent',
   '429': 'WhatsApp refused this message: too many messages, slow down',
-  '500': 'WhatsApp had an internal error with this message',
 };
 
 /** The readable text of a WhatsApp error code (a number or its string), or null when the code is unknown. */

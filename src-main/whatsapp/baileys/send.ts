@@ -58,6 +58,8 @@ export const SEND_TIMEOUT_MS = 120_000;
 export const MAX_READ_RECEIPTS = 100;
 
 export const MAX_CAPTION_LENGTH = 65_536;
+/** type/subtype with optional parameters (`audio/ogg; codecs=opus`). */
+const MIMETYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+"-]+)*$/;
 export const MAX_POLL_NAME_LENGTH = 255;
 export const MAX_POLL_OPTION_LENGTH = 100;
 export const MAX_EMOJI_LENGTH = 16;
@@ -98,7 +100,7 @@ export function checkOutgoing(m: OutgoingMessage): void {
     case 'document':
     case 'sticker':
       if (!Buffer.isBuffer(m.data) || m.data.length === 0) throw bad('data', 'the file is empty');
-      if (typeof m.mimetype !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(m.mimetype)) throw bad('mimetype', 'mimetype is not a media type');
+      if (typeof m.mimetype !== 'string' || !MIMETYPE.test(m.mimetype)) throw bad('mimetype', 'mimetype is not a media type');
       if (m.caption !== undefined && (typeof m.caption !== 'string' || m.caption.length > MAX_CAPTION_LENGTH)) {
         throw bad('caption', `caption must be at most ${MAX_CAPTION_LENGTH} characters`);
       }

@@ -157,7 +157,7 @@ describe('pairing', () => {
   it('pair() of an unknown session is false', () => {
     const { sandbox } = setup();
     expect(sandbox.pair('nobody')).toBe(false);
-    expect(sandbox.state('nobody')).toEqual({ paired: false, waitingForPairing: false, presence: [], sent: 0 });
+    expect(sandbox.state('nobody')).toEqual({ paired: false, waitingForPairing: false, presence: [], sent: 0, received: [], readReceipts: [] });
   });
 });
 
