@@ -286,6 +286,16 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     await expect
       .poll(() => image.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: REACT_MS })
       .toBe(true);
+
+    // After a reload (no local copy of the file any more) the stored photo still shows: the gateway serves it.
+    await openInbox(page, suite.gw);
+    await openChat(page, jid);
+    const stored = bubble(page, photo.id).getByTestId('media-image');
+    await stored.waitFor({ timeout: REACT_MS });
+    await expect
+      .poll(() => stored.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false), { timeout: REACT_MS })
+      .toBe(true);
+    expect(await bubble(page, photo.id).textContent()).toContain('The view from here');
   }, E2E_TEST_TIMEOUT);
 
   it('opening an unread chat clears its badge and sends the read receipt; a chat with nothing unread is not marked', async () => {
