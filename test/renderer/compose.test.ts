@@ -8,6 +8,7 @@ import {
   ownReaction,
   oversizeReason,
   parseCoordinates,
+  pendingMessage,
   pollProblem,
   reactionToSend,
   readableSendError,
@@ -97,5 +98,12 @@ describe('composer rules', () => {
     expect(next[0]).toMatchObject({ body: 'hello', edited: true });
     // A body without `edited` is not an edit.
     expect(applyStatusUpdate(list, { waMessageId: 'm1', body: 'x' })[0]!.body).toBe('helo');
+  });
+
+  it('shows what we sent at once as ours and pending, under the id the gateway gave', () => {
+    const session = { id: 'S1', waJid: '628999@s.whatsapp.net', waLid: '111@lid' };
+    const pending = pendingMessage(session, 'a@s.whatsapp.net', { waMessageId: 'W9', status: 'pending', timestamp: 0 }, { type: 'text', body: 'hi', quotedMessageId: 'Q1', error: 'x' }, 1234);
+    expect(pending).toMatchObject({ id: 'W9', waMessageId: 'W9', chatJid: 'a@s.whatsapp.net', fromMe: true, direction: 'out', senderJid: '628999@s.whatsapp.net', body: 'hi', quotedMessageId: 'Q1', ackLevel: 1, status: 'pending', timestamp: 1234, error: null });
+    expect(pendingMessage(session, 'a@s.whatsapp.net', { waMessageId: 'W9', status: 'sent', timestamp: 77 }, {}).ackLevel).toBe(2);
   });
 });

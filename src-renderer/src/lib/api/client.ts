@@ -1,7 +1,7 @@
 /**
  * The UI's only door to the gateway: typed functions over the REST API (API.md, base /api/v1). Works the same
  * in Electron and in a browser because it only uses fetch. Every failure is an ApiError carrying the error
- * envelope's message, which the screens show as is.
+ * envelope's message, which the screens show as is. (Long on purpose: one small method per route, in one place.)
  */
 import { ApiError, errorFromEnvelope } from './errors.js';
 import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookInput } from './webhook-types.js';

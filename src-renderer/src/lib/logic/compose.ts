@@ -2,7 +2,7 @@
  * Pure rules of the composer and the message actions: which kind a file is sent as, the size limits checked
  * before an upload, readable words for send errors, reactions of our own, poll and location input checks.
  */
-import type { Message, ReactionInfo } from '../api/types.js';
+import type { Message, ReactionInfo, SendResult, Session } from '../api/types.js';
 import type { OutgoingFileKind } from '../api/client.js';
 import { ApiError, describeError } from '../api/errors.js';
 import { formatBytes, jidUser } from './format.js';
@@ -119,4 +119,43 @@ export function readableActionError(error: unknown): string {
     return error.message;
   }
   return describeError(error);
+}
+
+/**
+ * The bubble shown for something we just sent, until the stored copy (same id) arrives by realtime: ours,
+ * pending (or sent, if the gateway said so), with the fields of what was sent.
+ */
+export function pendingMessage(
+  session: Pick<Session, 'id' | 'waJid' | 'waLid'>,
+  chatJid: string,
+  result: SendResult,
+  fields: Partial<Message>,
+  now: number = Date.now(),
+): Message {
+  return {
+    sessionId: session.id,
+    chatJid,
+    direction: 'out',
+    fromMe: true,
+    senderJid: session.waJid,
+    senderLid: session.waLid,
+    senderName: null,
+    type: 'text',
+    body: '',
+    hasMedia: false,
+    media: null,
+    mentions: [],
+    mentionNames: {},
+    quotedMessageId: null,
+    createdAt: now,
+    edited: false,
+    deleted: false,
+    ...fields,
+    id: result.waMessageId,
+    waMessageId: result.waMessageId,
+    timestamp: result.timestamp || now,
+    ackLevel: result.status === 'sent' ? 2 : 1,
+    status: result.status ?? 'pending',
+    error: null,
+  };
 }

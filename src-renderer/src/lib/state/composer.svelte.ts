@@ -5,11 +5,14 @@
  *
  * What we send is shown at once as a pending bubble built from the SendResult (same id as the stored copy);
  * the realtime `message` event then replaces it with the stored message.
+ *
+ * Over 400 lines on purpose: the composer and the actions on messages share the reply/edit mode, the pending
+ * bubbles and the way failures are put into words; the pure rules are in logic/compose.ts.
  */
 import type { ApiClient, OutgoingFileKind, OutgoingMessage } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { Message, SendResult, Session } from '../api/types.js';
-import { canEdit, fileKindOf, oversizeReason, reactionToSend, readableActionError } from '../logic/compose.js';
+import { canEdit, fileKindOf, oversizeReason, pendingMessage, reactionToSend, readableActionError } from '../logic/compose.js';
 import { TypingNotifier } from '../logic/typing.js';
 import type { ConversationState } from './conversation.svelte.js';
 import type { MediaArchiveState } from './media.svelte.js';
@@ -277,7 +280,7 @@ export class ComposerState {
     await this.onMessage(message, async () => {
       const result = await this.deps.api.sendMessage(this.sessionId, { type: 'reaction', to: this.chatJid, messageId: message.id, emoji });
       // The reaction as the store will have it (the realtime copy has the same id and replaces it).
-      this.deps.conversation.addMessage(this.pendingMessage(result, { type: 'reaction', body: emoji, quotedMessageId: message.id }));
+      this.deps.conversation.addMessage(pendingMessage(this.deps.session(), this.chatJid, result, { type: 'reaction', body: emoji, quotedMessageId: message.id }));
     });
   }
 
@@ -407,39 +410,9 @@ export class ComposerState {
 
   private showPending(result: SendResult, fields: Partial<Message>): void {
     if (this.deps.conversation.messages.some((m) => m.id === result.waMessageId)) return;
-    this.deps.onLocal(this.pendingMessage(result, fields));
+    this.deps.onLocal(pendingMessage(this.deps.session(), this.chatJid, result, fields));
   }
 
-  private pendingMessage(result: SendResult, fields: Partial<Message>): Message {
-    const session = this.deps.session();
-    const now = Date.now();
-    return {
-      sessionId: session.id,
-      chatJid: this.chatJid,
-      direction: 'out',
-      fromMe: true,
-      senderJid: session.waJid,
-      senderLid: session.waLid,
-      senderName: null,
-      type: 'text',
-      body: '',
-      hasMedia: false,
-      media: null,
-      mentions: [],
-      mentionNames: {},
-      quotedMessageId: null,
-      createdAt: now,
-      edited: false,
-      deleted: false,
-      ...fields,
-      id: result.waMessageId,
-      waMessageId: result.waMessageId,
-      timestamp: result.timestamp || now,
-      ackLevel: result.status === 'sent' ? 2 : 1,
-      status: result.status ?? 'pending',
-      error: null,
-    };
-  }
 }
 
 /** A send WhatsApp refused at once that the gateway stored as a failed message (API.md: 502, details.waMessageId). */
