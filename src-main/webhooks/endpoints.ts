@@ -10,7 +10,8 @@ import type { CursorCodec } from '../core/cursor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { EVENT_NAMES, type RealtimeEventName } from '../core/events.js';
 import type { Store } from '../store/index.js';
-import type { DeliveryStatus, WebhookDeliveryRow, WebhookEndpointRow } from '../store/repositories/webhooks.js';
+import type { Webhook, WebhookDelivery, WebhookEventFilter } from '../core/webhooks.js';
+import type { WebhookDeliveryRow, WebhookEndpointRow } from '../store/repositories/webhooks.js';
 import { generateSecret } from './signing.js';
 
 export const MAX_URL_LENGTH = 2048;
@@ -19,38 +20,9 @@ export const MAX_FILTER_ENTRIES = 100;
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 200;
 
-export interface WebhookEndpointView {
-  id: string;
-  url: string;
-  events: string[];
-  sessions: string[] | null;
-  enabled: boolean;
-  description: string | null;
-  createdAt: number;
-  updatedAt: number;
-  health: {
-    lastSuccessAt: number | null;
-    lastFailureAt: number | null;
-    consecutiveFailures: number;
-    failingSince: number | null;
-    disabledReason: string | null;
-    disabledAt: number | null;
-  };
-}
-
-export interface WebhookDeliveryView {
-  id: string;
-  eventId: string;
-  event: string;
-  attempt: number;
-  status: DeliveryStatus;
-  httpStatus: number | null;
-  durationMs: number | null;
-  responseSnippet: string | null;
-  error: string | null;
-  nextAttemptAt: number | null;
-  createdAt: number;
-}
+/** Kept as names of their own: the service speaks of endpoints and deliveries, the API of Webhook objects. */
+export type WebhookEndpointView = Webhook;
+export type WebhookDeliveryView = WebhookDelivery;
 
 /** The validated body of POST /webhooks (all fields) or PATCH /webhooks/{id} (only those present). */
 export interface EndpointInput {
@@ -128,7 +100,7 @@ function toView(r: WebhookEndpointRow): WebhookEndpointView {
   return {
     id: r.id,
     url: r.url,
-    events: JSON.parse(r.events) as string[],
+    events: JSON.parse(r.events) as WebhookEventFilter[],
     sessions: r.sessions === null ? null : (JSON.parse(r.sessions) as string[]),
     enabled: r.enabled === 1,
     description: r.description,

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import { inListStatements } from '../in-list.js';
 
 /** A message's media state; 'none' is the absence of a job row. */
 export type MediaJobState = 'queued' | 'done' | 'failed' | 'expired';
@@ -67,6 +68,7 @@ export type MediaRepository = ReturnType<typeof createMediaRepository>;
 /** Media files, per-message media jobs and per-session media policy (migration 005). */
 export function createMediaRepository(db: Db) {
   // Resolves the message by its natural key inside the statement, so the ingestion hook needs no pk.
+  const statesStmt = inListStatements(db, (n) => `SELECT message_pk, state FROM media_jobs WHERE message_pk IN (${'?,'.repeat(n - 1)}?)`);
   const insertJob = db.prepare(`INSERT OR IGNORE INTO media_jobs
       (message_pk, session_id, kind, state, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
     SELECT pk, session_id, @kind, 'queued', @expected_size, @priority, 0, @now, @now, @now
@@ -179,9 +181,7 @@ export function createMediaRepository(db: Db) {
       // SQLite caps bound parameters (32,766 since 3.32); pages are at most 200 rows, chunks keep this safe anyway.
       for (let i = 0; i < messagePks.length; i += 500) {
         const part = messagePks.slice(i, i + 500);
-        const rows = db
-          .prepare(`SELECT message_pk, state FROM media_jobs WHERE message_pk IN (${part.map(() => '?').join(',')})`)
-          .all(...part) as { message_pk: number; state: MediaJobState }[];
+        const rows = statesStmt(part.length).all(...part) as { message_pk: number; state: MediaJobState }[];
         for (const r of rows) out.set(r.message_pk, r.state);
       }
       return out;

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import { inListStatements } from '../in-list.js';
 import type { MessageRecord, Message, MessageType } from '../../core/types.js';
 import { ackStatus } from '../../core/types.js';
 
@@ -293,6 +294,8 @@ export function createMessagesRepository(db: Db) {
     `SELECT quoted_message_id, body, from_me, sender_jid, sender_lid, timestamp FROM messages
       WHERE session_id = ? AND chat_jid = ? AND type = 'reaction' AND quoted_message_id IN (${'?,'.repeat(n - 1)}?)`;
   const rawsSql = (n: number) => `SELECT pk, raw FROM messages WHERE raw IS NOT NULL AND pk IN (${'?,'.repeat(n - 1)}?)`;
+  const reactionsStmt = inListStatements(db, reactionsSql);
+  const rawsStmt = inListStatements(db, rawsSql);
   const countChat = db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ? AND chat_jid = ?');
   const fixSender = db.prepare(
     // Served by messages_unresolved_sender (migration 007): only rows still lacking a phone JID.
@@ -457,7 +460,7 @@ export function createMessagesRepository(db: Db) {
       const out: ReactionRow[] = [];
       for (let i = 0; i < targetIds.length; i += 500) {
         const part = targetIds.slice(i, i + 500);
-        out.push(...(db.prepare(reactionsSql(part.length)).all(sessionId, chatJid, ...part) as ReactionRow[]));
+        out.push(...(reactionsStmt(part.length).all(sessionId, chatJid, ...part) as ReactionRow[]));
       }
       return out.sort((a, b) => b.timestamp - a.timestamp);
     },
@@ -466,7 +469,7 @@ export function createMessagesRepository(db: Db) {
       const out = new Map<number, string>();
       for (let i = 0; i < pks.length; i += 500) {
         const part = pks.slice(i, i + 500);
-        for (const r of db.prepare(rawsSql(part.length)).all(...part) as { pk: number; raw: string }[]) out.set(r.pk, r.raw);
+        for (const r of rawsStmt(part.length).all(...part) as { pk: number; raw: string }[]) out.set(r.pk, r.raw);
       }
       return out;
     },

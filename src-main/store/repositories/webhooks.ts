@@ -9,6 +9,7 @@
  */
 import type { Db } from '../database.js';
 import { monotonicFactory } from 'ulid';
+import type { DeliveryStatus } from '../../core/webhooks.js';
 
 export interface WebhookEndpointRow {
   id: string;
@@ -29,7 +30,7 @@ export interface WebhookEndpointRow {
   disabled_at: number | null;
 }
 
-export type DeliveryStatus = 'pending' | 'failed' | 'succeeded' | 'dead';
+export type { DeliveryStatus };
 
 export interface WebhookDeliveryRow {
   seq: number;
