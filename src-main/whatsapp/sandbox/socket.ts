@@ -538,8 +538,9 @@ export class SimulatedSocket {
     const upload: WAMediaUploadFunction = async (encFilePath, { mediaType }) => {
       const name = `sandbox-${this.session.rng.hex(16).toLowerCase()}.enc`;
       const path = `/v/t62.${mediaType}/${name}`;
-      // With the sandbox CDN the encrypted file really goes up, as to WhatsApp's media servers.
-      if (this.env.cdnPut) return { mediaUrl: this.env.cdnPut(path, await readFile(encFilePath)), directPath: path };
+      // With the sandbox CDN the encrypted file really goes up, as to WhatsApp's media servers. No directPath:
+      // Baileys' download prefers it over the url and would go to mmg.whatsapp.net (docs/BAILEYS.md section 7).
+      if (this.env.cdnPut) return { mediaUrl: this.env.cdnPut(path, await readFile(encFilePath)), directPath: '' };
       return { mediaUrl: `https://mmg.whatsapp.net${path}`, directPath: path };
     };
     const message = await generateWAMessage(jid, content, {
