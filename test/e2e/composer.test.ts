@@ -57,14 +57,34 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     return res.body;
   }
 
-  /** A one-to-one chat with an incoming text message to act on (not one of the failing 000 numbers). */
-  async function dmWithText(exclude: string[] = []): Promise<{ jid: string; target: any }> {
-    for (const chat of await chats(suite.gw)) {
-      if (chat.type !== 'dm' || chat.jid.startsWith('000') || exclude.includes(chat.jid) || chat.unreadCount > 0) continue;
-      const target = (await messages(chat.jid)).find((m) => !m.fromMe && m.type === 'text' && !m.deleted && m.body);
-      if (target) return { jid: chat.jid, target };
+  /** Chats the tests already acted on: each test takes a fresh one when the sandbox has enough. */
+  const used = new Set<string>();
+
+  /** A read one-to-one chat with an incoming text message to act on (not one of the failing 000 numbers). */
+  async function dmWithText(): Promise<{ jid: string; target: any }> {
+    const candidates = (await chats(suite.gw)).filter((c) => c.type === 'dm' && !c.jid.startsWith('000') && c.unreadCount === 0);
+    for (const fresh of [true, false]) {
+      for (const chat of candidates) {
+        if (fresh === used.has(chat.jid)) continue;
+        const target = (await messages(chat.jid)).find((m) => !m.fromMe && m.type === 'text' && !m.deleted && m.body);
+        if (!target) continue;
+        used.add(chat.jid);
+        return { jid: chat.jid, target };
+      }
     }
     throw new Error('the sandbox has no read one-to-one chat with an incoming text message');
+  }
+
+  /** The bubble of a message, scrolled into the virtual list's window (from the newest message up). */
+  async function reveal(page: Page, id: string): Promise<Locator> {
+    const target = bubble(page, id);
+    const list = page.getByTestId('message-list');
+    for (let i = 0; i < 60 && (await target.count()) === 0; i++) {
+      await list.evaluate((el) => el.scrollBy(0, -el.clientHeight * 0.8));
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    }
+    await target.scrollIntoViewIfNeeded();
+    return target;
   }
 
   async function openChat(page: Page, jid: string): Promise<Locator> {
@@ -101,7 +121,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     await openInbox(page, suite.gw);
     const { jid, target } = await dmWithText();
     await openChat(page, jid);
-    const targetBubble = bubble(page, target.id);
+    const targetBubble = await reveal(page, target.id);
     await targetBubble.waitFor();
 
     // Reply, then Esc cancels it.
@@ -143,7 +163,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     await openInbox(page, suite.gw);
     const { jid, target } = await dmWithText();
     await openChat(page, jid);
-    const targetBubble = bubble(page, target.id);
+    const targetBubble = await reveal(page, target.id);
     await targetBubble.hover();
     await targetBubble.getByTestId('action-react').click();
     const thumbs = targetBubble.locator('[data-testid="reaction-option"][data-emoji="👍"]');
@@ -210,7 +230,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
 
     // Delete for me (someone else's message: "for everyone" is not offered): gone from here and from the API.
     const theirs = (await messages(jid)).find((m) => !m.fromMe && m.type === 'text' && !m.deleted)!;
-    const theirBubble = bubble(page, theirs.id);
+    const theirBubble = await reveal(page, theirs.id);
     await theirBubble.hover();
     await theirBubble.getByTestId('action-delete').click();
     await dialog.getByTestId('delete-message-scope').waitFor();
@@ -397,7 +417,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
 
     // Forward the incoming message to another chat picked from the list.
     const other = (await chats(suite.gw)).find((c) => c.type === 'dm' && c.jid !== jid && !c.jid.startsWith('000'))!;
-    const targetBubble = bubble(page, target.id);
+    const targetBubble = await reveal(page, target.id);
     await targetBubble.hover();
     await targetBubble.getByTestId('action-forward').click();
     const dialog = page.getByTestId('forward-dialog');
@@ -415,7 +435,7 @@ describe.skipIf(skip)('composer and chat actions in Chromium', () => {
     await openInbox(page, suite.gw);
     const { jid, target } = await dmWithText();
     await openChat(page, jid);
-    const toolbar = bubble(page, target.id).getByTestId('message-actions');
+    const toolbar = (await reveal(page, target.id)).getByTestId('message-actions');
     expect(await toolbar.getAttribute('role')).toBe('toolbar');
     // Every icon button has a name.
     const unnamed = await page
