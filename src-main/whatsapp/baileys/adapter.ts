@@ -10,7 +10,7 @@
  *   ingestor only ever sees a gated view of the emitter that goes quiet at the same moment.
  * - Every failure a caller sees is an AppError with a plain message; stacks stay in the log.
  *
- * Size (~510 lines): one class, the client's connection state machine plus its outgoing actions, which must
+ * Size (~500 lines): one class, the client's connection state machine plus its outgoing actions, which must
  * check that state; input checks, failures and the socket gate are in outgoing.ts, failures.ts, gated-socket.ts.
  */
 import {
@@ -58,7 +58,8 @@ import type { SocketFactory, SocketLike } from '../socket.js';
 import { readRawContent, writeRawMessage } from '../raw-message.js';
 import { createSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 import { describeClose, isAlreadyFollowing, messageOf, upstream, withTimeout } from './failures.js';
-import { checkOutgoing, editMessage, revokeMessage, sendOutgoing, sendReadReceipts, type SendContext } from './send.js';
+import { editMessage, revokeMessage, sendReadReceipts } from './actions.js';
+import { checkOutgoing, sendOutgoing, type SendContext } from './send.js';
 import { gatedSocket } from './gated-socket.js';
 import {
   accountIdentity,

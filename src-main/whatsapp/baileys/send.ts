@@ -11,8 +11,8 @@
  * sock.sendMessage with Baileys' own content shapes -> the real payload Baileys generated replaces the
  * provisional one. A failure is stored on the row (status error, a readable text) and thrown.
  *
- * Size (~420 lines): the content shapes of six kinds and their stored rows belong together; input checks are
- * in outgoing.ts, failure texts in failures.ts and ../send-errors.ts.
+ * Size (~410 lines): the content shapes of six kinds and their stored rows belong together; edits, revokes and
+ * read receipts are in actions.ts, failure texts in failures.ts and ../send-errors.ts.
  */
 import {
   generateMessageIDV2,
@@ -20,17 +20,15 @@ import {
   type AnyMessageContent,
   type MiscMessageGenerationOptions,
   type WAMessage,
-  type WAMessageKey,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UpstreamError, ValidationError } from '../../core/errors.js';
+import { AppError, ConflictError, NotFoundError, UpstreamError, ValidationError } from '../../core/errors.js';
 import { messageStatusPayload } from '../../core/event-payloads.js';
 import type { EventPayloads, RealtimeEventName } from '../../core/events.js';
-import { isChannelJid, isChatJid, isGroupJid } from '../../core/jid.js';
+import { isChatJid, isGroupJid } from '../../core/jid.js';
 import { ackStatus, type Message, type MessageRecord } from '../../core/types.js';
 import type {
   AccountIdentity,
-  MessageRef,
   OutgoingMessage,
   SendOptions,
   SendResult,
@@ -42,8 +40,8 @@ import { describeContent } from '../content.js';
 import { readPayloadDetails } from '../message-details.js';
 import { readRawMessage, writeRawMessage } from '../raw-message.js';
 import type { SocketLike } from '../socket.js';
-import { sendFailure, upstream, withTimeout } from './failures.js';
-import { accountIdentity, checkOutgoingText, mentionNames, quotedMessage, storedChatJid } from './outgoing.js';
+import { sendFailure, withTimeout } from './failures.js';
+import { accountIdentity, checkOutgoingText, mentionNames, quotedMessage, storedChatJid, storedKey } from './outgoing.js';
 
 /** WhatsApp lets the author edit a message for 15 minutes after sending it (its "Edit" menu disappears then). */
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
@@ -54,8 +52,6 @@ export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 export const REVOKE_WINDOW_MS = 60 * 60 * 60 * 1000;
 /** How long a send may take before we call it failed (a media upload of the largest allowed file included). */
 export const SEND_TIMEOUT_MS = 120_000;
-/** Read receipts name at most this many of a chat's newest unread messages. */
-export const MAX_READ_RECEIPTS = 100;
 
 export const MAX_CAPTION_LENGTH = 65_536;
 /** type/subtype with optional parameters (`audio/ogg; codecs=opus`). */
@@ -136,23 +132,6 @@ export function checkOutgoing(m: OutgoingMessage): void {
 }
 
 // ---- what a send names ------------------------------------------------------------------------------------------
-
-/** The key WhatsApp knows a stored message by: its stored payload's key, else one built from the row. */
-export function storedKey(store: Store, sessionId: string, row: Pick<MessageRow, 'wa_message_id' | 'chat_jid' | 'from_me' | 'sender_jid' | 'sender_lid'>, remoteJid?: string): WAMessageKey {
-  const raw = store.messages.raw(sessionId, row.wa_message_id);
-  if (raw) {
-    try {
-      const m = readRawMessage(raw);
-      if (m?.key?.id === row.wa_message_id && m.key.remoteJid) return m.key;
-    } catch {
-      // an unreadable payload: build the key from the row
-    }
-  }
-  const jid = remoteJid ?? row.chat_jid;
-  const key: WAMessageKey = { remoteJid: jid, fromMe: row.from_me === 1, id: row.wa_message_id };
-  if (isGroupJid(jid) && row.from_me !== 1) key.participant = row.sender_lid ?? row.sender_jid ?? undefined;
-  return key;
-}
 
 /** A stored message of a chat (the phone form of a LID chat too), else 404 naming the field. */
 function storedIn(store: Store, sessionId: string, chatJid: string, id: string, field: string): MessageRow {
@@ -440,67 +419,4 @@ function removedReaction(sessionId: string, chatJid: string, id: string, targetI
     edited: false,
     deleted: false,
   };
-}
-
-// ---- edits, revokes, read receipts -------------------------------------------------------------------------------
-
-function ownRow(ctx: SendContext, ref: MessageRef): MessageRow {
-  const row = ctx.store.messages.find(ctx.sessionId, ref.chatJid, ref.waMessageId);
-  if (!row) throw new NotFoundError('message not found', { chatJid: ref.chatJid, messageId: ref.waMessageId });
-  if (row.from_me !== 1) throw new ForbiddenError('only messages sent from this account can be changed on WhatsApp', { messageId: ref.waMessageId });
-  return row;
-}
-
-/** Edits our own text message: Baileys `{text, edit: key}` (a MESSAGE_EDIT protocol message). */
-export async function editMessage(ctx: SendContext, sock: SocketLike, ref: MessageRef, text: string): Promise<void> {
-  if (typeof text !== 'string' || text.trim() === '' || text.length > 65_536) throw bad('text', 'text must be 1 to 65536 characters');
-  const row = ownRow(ctx, ref);
-  const key = storedKey(ctx.store, ctx.sessionId, row);
-  try {
-    await withTimeout(sock.sendMessage(key.remoteJid!, { text, edit: key }), SEND_TIMEOUT_MS, 'editing the message');
-  } catch (e) {
-    throw sendFailure(e);
-  }
-  // The echo of the edit may have been applied already (ingestion): announce only a change.
-  const now = ctx.store.messages.get(row.pk);
-  if (!now || (now.edited === 1 && now.body === text)) return;
-  ctx.store.messages.setEdited(row.pk, text);
-  const fresh = ctx.store.messages.get(row.pk);
-  if (fresh) ctx.publish('message.status', messageStatusPayload(fresh));
-}
-
-/** Revokes our own message for everyone: Baileys `{delete: key}` (a REVOKE protocol message). */
-export async function revokeMessage(ctx: SendContext, sock: SocketLike, ref: MessageRef): Promise<void> {
-  const row = ownRow(ctx, ref);
-  const key = storedKey(ctx.store, ctx.sessionId, row);
-  try {
-    await withTimeout(sock.sendMessage(key.remoteJid!, { delete: key }), SEND_TIMEOUT_MS, 'deleting the message');
-  } catch (e) {
-    throw sendFailure(e);
-  }
-  const now = ctx.store.messages.get(row.pk);
-  if (!now || now.deleted === 1) return;
-  ctx.store.messages.setDeleted(row.pk);
-  const fresh = ctx.store.messages.get(row.pk);
-  if (fresh) ctx.publish('message.status', messageStatusPayload(fresh));
-}
-
-/** Read receipts for incoming messages (Baileys readMessages: 'read', or 'read-self' when our privacy hides them). */
-export async function sendReadReceipts(ctx: SendContext, sock: SocketLike, refs: MessageRef[]): Promise<void> {
-  const keys: WAMessageKey[] = [];
-  for (const ref of refs.slice(0, MAX_READ_RECEIPTS)) {
-    if (ref.fromMe || isChannelJid(ref.chatJid)) continue;
-    const row = ctx.store.messages.find(ctx.sessionId, ref.chatJid, ref.waMessageId);
-    keys.push(
-      row
-        ? storedKey(ctx.store, ctx.sessionId, row)
-        : { remoteJid: ref.chatJid, fromMe: false, id: ref.waMessageId, ...(ref.participant ? { participant: ref.participant } : {}) },
-    );
-  }
-  if (keys.length === 0) return;
-  try {
-    await withTimeout(sock.readMessages(keys), SEND_TIMEOUT_MS, 'sending read receipts');
-  } catch (e) {
-    throw upstream('WhatsApp did not take the read receipts', e);
-  }
 }

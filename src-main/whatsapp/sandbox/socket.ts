@@ -12,9 +12,9 @@
  *   receipts (messages.update for 1:1, message-receipt.update for groups);
  * - end(err) closes with lastDisconnect.error = err; logout() closes with 401.
  *
- * Size (~650 lines): one class, because the socket's lifecycle (pairing, restart, open, history, live, close)
- * is one state machine over one event buffer; splitting it would spread that state across files. Not split in
- * this round: its pieces (pairing, send echo and receipts) are candidates for the next one.
+ * Size (~700 lines): one class, because the socket's lifecycle (pairing, restart, open, history, live, close)
+ * is one state machine over one event buffer; splitting it would spread that state across files. What a
+ * contact received is classified in received.ts; pairing, send echo and receipts are candidates for a next split.
  */
 import {
   WAMessageStatus,
@@ -47,6 +47,9 @@ import type { SocketFactoryOptions, SocketLike } from '../socket.js';
 import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat } from './account.js';
 import { planHistory, type HistoryChunk } from './history.js';
 import { onDemandAnswer, phoneOnlyIds } from './on-demand.js';
+import { describeReceived, type ReadReceiptRecord, type ReceivedRecord } from './received.js';
+
+export type { ReadReceiptRecord, ReceivedRecord } from './received.js';
 import type { LiveStream } from './live.js';
 import type { Prng } from './prng.js';
 
@@ -98,23 +101,6 @@ export interface SandboxTimers {
 export interface PresenceRecord {
   jid: string;
   state: WAPresence;
-  at: number;
-}
-
-/** What a simulated contact got from one of our sends (issue 13), for the sandbox inspector. */
-export interface ReceivedRecord {
-  id: string;
-  to: string;
-  kind: 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'poll' | 'reaction' | 'forward' | 'edit' | 'delete' | 'other';
-  /** The text, caption, poll name, emoji, place, or the id an edit/delete/reaction names, as the phone shows it. */
-  text: string;
-  at: number;
-}
-
-/** Read receipts the simulated contacts saw (issue 13). */
-export interface ReadReceiptRecord {
-  jid: string;
-  ids: string[];
   at: number;
 }
 
@@ -561,46 +547,10 @@ export class SimulatedSocket {
     return message;
   }
 
-  /** What the contact's phone now shows (the sandbox inspector's `received`). */
+  /** What the contact's phone now shows (the sandbox inspector's `received`, received.ts). */
   private noteReceived(jid: string, message: WAMessage): void {
-    const content = normalizeMessageContent(message.message);
-    const protocol = content?.protocolMessage;
-    let kind: ReceivedRecord['kind'] = 'other';
-    let text = '';
-    if (protocol?.type === proto.Message.ProtocolMessage.Type.MESSAGE_EDIT) {
-      kind = 'edit';
-      const edited = normalizeMessageContent(protocol.editedMessage ?? undefined);
-      text = edited?.conversation ?? edited?.extendedTextMessage?.text ?? '';
-    } else if (protocol?.type === proto.Message.ProtocolMessage.Type.REVOKE) {
-      kind = 'delete';
-      text = protocol.key?.id ?? '';
-    } else if (content?.reactionMessage) {
-      kind = 'reaction';
-      text = content.reactionMessage.text ?? '';
-    } else if (content?.conversation || content?.extendedTextMessage) {
-      kind = 'text';
-      text = content.conversation ?? content.extendedTextMessage?.text ?? '';
-    } else if (content?.locationMessage) {
-      kind = 'location';
-      const l = content.locationMessage;
-      text = l.name ?? `${l.degreesLatitude},${l.degreesLongitude}`;
-    } else if (content?.pollCreationMessage || content?.pollCreationMessageV3 || content?.pollCreationMessageV2) {
-      kind = 'poll';
-      text = (content.pollCreationMessage ?? content.pollCreationMessageV3 ?? content.pollCreationMessageV2)?.name ?? '';
-    } else {
-      for (const k of ['image', 'video', 'audio', 'document', 'sticker'] as const) {
-        const media = content?.[`${k}Message`] as { caption?: string | null; fileName?: string | null } | null | undefined;
-        if (media) {
-          kind = k;
-          text = media.caption ?? (k === 'document' ? media.fileName ?? '' : '');
-          break;
-        }
-      }
-    }
-    const forwarded = Object.values(content ?? {}).some((v) => (v as { contextInfo?: { isForwarded?: boolean | null } } | null)?.contextInfo?.isForwarded);
-    if (forwarded && kind !== 'edit' && kind !== 'delete') kind = 'forward';
     const records = this.session.received;
-    records.push({ id: message.key.id ?? '', to: jid, kind, text, at: this.env.now() });
+    records.push({ id: message.key.id ?? '', to: jid, ...describeReceived(message), at: this.env.now() });
     if (records.length > MAX_RECEIVED_RECORDS) records.splice(0, records.length - MAX_RECEIVED_RECORDS);
   }
 
