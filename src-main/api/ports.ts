@@ -10,6 +10,7 @@ import type { Principal } from '../core/types.js';
 import type { ApiKeyService } from '../auth/api-keys.js';
 import type { TokenService } from '../auth/jwt.js';
 import type { LoginCodes } from '../auth/login-codes.js';
+import type { RefreshTokens } from '../auth/refresh-tokens.js';
 import type { FailureLimiter } from '../auth/rate-limit.js';
 
 export interface RealtimeTickets {
@@ -24,6 +25,8 @@ export interface ApiDeps {
   apiKeys: ApiKeyService;
   tokens: TokenService;
   loginCodes: LoginCodes;
+  /** Refresh tokens of browser sign-ins (POST /auth/login, /auth/refresh). */
+  refreshTokens: RefreshTokens;
   authLimiter: FailureLimiter;
   realtime: RealtimeTickets;
   logger: Logger;

@@ -95,6 +95,19 @@ export const SessionSchema = z.object({
     state: z.enum(['idle', 'syncing', 'paused', 'complete']),
     progress: z.number().int().min(0).max(100),
   }),
+  lastError: z
+    .object({
+      code: z
+        .string()
+        .describe(
+          'ours: unreachable, pairing_attempts, qr_expired, timeout, connection_closed, bad_session, unavailable, ' +
+            'logged_out, forbidden, replaced, mismatch, client_error',
+        ),
+      reason: z.string().describe('a readable sentence, e.g. "Can\'t reach WhatsApp (timeout)"'),
+      at: ms,
+    })
+    .nullable()
+    .describe('why the session last failed to connect (ours); null once it connects'),
 });
 
 export const ChatSchema = z.object({
@@ -197,6 +210,7 @@ export const TokenSchema = z.object({ token: z.string(), expiresAt: ms });
 export const SandboxStateSchema = z.object({
   paired: z.boolean(),
   waitingForPairing: z.boolean(),
+  reachable: z.boolean().describe('false while the sandbox simulates an unreachable WhatsApp (sandbox:network)'),
   presence: z.array(z.object({ jid: z.string(), state: z.string(), at: ms })),
   sent: z.number().int(),
   // issue 13: what the simulated contacts received and the read receipts they saw
@@ -217,6 +231,8 @@ export const CreateSessionBody = z
     fullHistory: z.boolean().optional().describe('ours: ask WhatsApp for the full history at pairing'),
   })
   .strict();
+
+export const SandboxNetworkBody = z.object({ reachable: z.boolean() }).strict();
 
 export const PairingCodeBody = z
   .object({ phone: z.string().regex(/^[1-9][0-9]{6,14}$/, 'digits only, with country code, e.g. 6281234567890') })
@@ -336,6 +352,14 @@ export const CreateKeyBody = z
   .strict();
 
 export const LoginBody = z.object({ code: z.string().min(1).max(200) }).strict();
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(2048) }).strict();
+/** A browser sign-in (ours): the access JWT and the refresh token that renews it once (auth/refresh-tokens.ts). */
+export const LoginGrantSchema = z.object({
+  token: z.string(),
+  expiresAt: ms,
+  refreshToken: z.string().describe('single use: POST /auth/refresh answers a new one'),
+  refreshExpiresAt: ms.describe('when the refresh token stops working unused (12 h idle, 7 days after the login link at most)'),
+});
 
 export const ListQuery = z.object({
   limit: z.string().optional().describe('1..200; missing or 0 means 50; larger is clamped to 200'),

@@ -39,6 +39,8 @@ export interface SessionControl {
 export interface SandboxState {
   paired: boolean;
   waitingForPairing: boolean;
+  /** False while the sandbox simulates an unreachable WhatsApp for this session. */
+  reachable: boolean;
   presence: { jid: string; state: string; at: number }[];
   sent: number;
   /** Issue 13: what the simulated contacts received, and the read receipts they saw (newest last). */
@@ -50,6 +52,7 @@ export interface SandboxState {
 export interface SandboxControls {
   pair(sessionId: string): boolean;
   state(sessionId: string): SandboxState;
+  setReachable(sessionId: string, reachable: boolean): void;
 }
 
 /**

@@ -105,6 +105,14 @@ export function createSessionsService(deps: { control: SessionControl; sandbox: 
       return sandbox.state(session.id);
     },
 
+    /** Simulates (un)reachable WhatsApp for a sandbox session's next connections. */
+    sandboxNetwork(p: Principal, sessionId: string, input: Input<{ reachable: boolean }>): SandboxState {
+      requireCapability(p, 'manage');
+      const { session, sandbox } = sandboxOf(p, sessionId);
+      sandbox.setReachable(session.id, input().reachable);
+      return sandbox.state(session.id);
+    },
+
     sandboxPair(p: Principal, sessionId: string): void {
       requireCapability(p, 'manage');
       const { session, sandbox } = sandboxOf(p, sessionId);

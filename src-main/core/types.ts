@@ -46,6 +46,35 @@ export interface Session {
   updatedAt: number;
   lastConnectedAt: number | null;
   sync: { state: SyncState; progress: number };
+  /** Why the session last failed to connect (ours, issue 13); null once it connects again. */
+  lastError: SessionError | null;
+}
+
+/**
+ * Codes of Session.lastError (ours). `unreachable`: no connection to WhatsApp at all (a timeout or refused
+ * socket before any QR); `pairing_attempts`: pairing was retried up to its cap; the rest follow the close codes
+ * of docs/BAILEYS.md (reconnect-policy.ts).
+ */
+export type SessionErrorCode =
+  | 'unreachable'
+  | 'pairing_attempts'
+  | 'qr_expired'
+  | 'timeout'
+  | 'connection_closed'
+  | 'bad_session'
+  | 'unavailable'
+  | 'logged_out'
+  | 'forbidden'
+  | 'replaced'
+  | 'mismatch'
+  | 'client_error';
+
+export interface SessionError {
+  code: SessionErrorCode;
+  /** A sentence for people, e.g. "Can't reach WhatsApp (timeout)". */
+  reason: string;
+  /** Epoch ms of the failure. */
+  at: number;
 }
 
 export type ChatType = 'dm' | 'group';

@@ -11,6 +11,7 @@ import { createAppServices } from '../app/index.js';
 import { createApiKeyService } from '../auth/api-keys.js';
 import { createLoginCodes } from '../auth/login-codes.js';
 import { withStoredLoginCodes } from '../auth/stored-login-codes.js';
+import { createRefreshTokens } from '../auth/refresh-tokens.js';
 import { createFailureLimiter } from '../auth/rate-limit.js';
 import { createFileStore } from '../media/file-store.js';
 import type { Store } from '../store/index.js';
@@ -110,6 +111,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           apiKeys,
           tokens,
           loginCodes: withStoredLoginCodes(loginCodes, store, now),
+          refreshTokens: createRefreshTokens({
+            repo: store.refreshTokens,
+            transaction: (fn) => store.transaction(fn),
+            now,
+            onReuse: (family) => logger.warn({ family }, 'a used refresh token came back: that sign-in is revoked'),
+          }),
           authLimiter: createFailureLimiter({ now }),
           realtime,
           logger,

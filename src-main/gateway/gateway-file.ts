@@ -40,7 +40,7 @@ export function readGatewayFile(dataDir: string): GatewayFile | undefined {
   }
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

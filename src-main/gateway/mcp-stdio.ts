@@ -25,7 +25,7 @@ import { overHttpAccess } from '../mcp/over-http.js';
 import type { ArchiveAccess, AuditSink } from '../mcp/port.js';
 import { createMcpServer, offeredTools } from '../mcp/tools.js';
 import { openStore, type Store } from '../store/index.js';
-import type { SessionRow } from '../store/repositories/sessions.js';
+import { lastErrorOf, type SessionRow } from '../store/repositories/sessions.js';
 import { findRunningGateway } from './gateway-file.js';
 
 /** The gateway's database in its data dir (DB_FILE of create-gateway.ts, not imported: that module loads Koa, jose, ws). */
@@ -78,6 +78,7 @@ function rowToSession(r: SessionRow): Session {
     updatedAt: r.updated_at,
     lastConnectedAt: r.last_connected_at,
     sync: { state: r.sync_state, progress: r.sync_progress },
+    lastError: lastErrorOf(r),
   };
 }
 

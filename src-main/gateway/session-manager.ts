@@ -11,13 +11,14 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulid';
 import { AppError, ConflictError, NotFoundError, NotImplementedError, UpstreamError } from '../core/errors.js';
 import { sessionDeletedPayload } from '../core/event-payloads.js';
+import { formatPhoneNumber } from '../core/phone.js';
 import type { EventPublisher } from '../core/events.js';
 import type { Session, SessionStatus } from '../core/types.js';
 import type { AccountIdentity, ClientUpdate, WhatsAppClient, WhatsAppClientFactory } from '../core/whatsapp-port.js';
 import type { CreateSessionInput, SessionControl } from '../app/ports.js';
 import type { Store } from '../store/index.js';
-import type { SessionRow } from '../store/repositories/sessions.js';
-import { decideAfterClose } from './reconnect-policy.js';
+import { lastErrorOf, type SessionRow } from '../store/repositories/sessions.js';
+import { decideAfterClose, type CloseError } from './reconnect-policy.js';
 import type { ConnectionSummary } from './types.js';
 
 export interface Timers {
@@ -36,6 +37,8 @@ interface Runtime {
   live: boolean;
   qr: { code: string; expiresAt: number } | undefined;
   attempt: number;
+  /** The current client showed a QR code (it reached WhatsApp): decides what a close of an unpaired session means. */
+  qrShown: boolean;
   reconnectTimer: unknown;
   /** Resolvers waiting for the socket to be up (first QR), for phone pairing codes. */
   qrWaiters: (() => void)[];
@@ -65,6 +68,18 @@ export type SessionManager = SessionControl & {
 
 const PAIRING_WAIT_MS = 15_000;
 
+
+/**
+ * The label of a new session nobody named: "Sandbox", "Sandbox 2", ... or "WhatsApp 1", "WhatsApp 2", ... (the
+ * first number no session of the organization uses), so two sessions never read the same in a list.
+ */
+function defaultLabel(existing: SessionRow[], sandbox: boolean): string {
+  const taken = new Set(existing.map((s) => s.label));
+  const base = sandbox ? 'Sandbox' : 'WhatsApp';
+  if (sandbox && !taken.has(base)) return base;
+  for (let n = sandbox ? 2 : 1; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
+}
+
 /**
  * The simulated account of a new sandbox session: the first sandbox session gets seed 1 (what
  * `serve --sandbox-seed` replaces, whatsapp-runtime.ts), every later one a seed of its own derived from its
@@ -90,7 +105,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   const runtime = (id: string): Runtime => {
     let r = runtimes.get(id);
     if (!r) {
-      r = { generation: 0, client: undefined, live: false, qr: undefined, attempt: 0, reconnectTimer: undefined, qrWaiters: [] };
+      r = { generation: 0, client: undefined, live: false, qr: undefined, attempt: 0, qrShown: false, reconnectTimer: undefined, qrWaiters: [] };
       runtimes.set(id, r);
     }
     return r;
@@ -114,6 +129,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       updatedAt: row.updated_at,
       lastConnectedAt: row.last_connected_at,
       sync: { state: row.sync_state, progress: row.sync_progress },
+      lastError: lastErrorOf(row),
     };
   };
 
@@ -158,7 +174,18 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     return row;
   };
 
-  const identityPatch = (me: AccountIdentity) => ({ waJid: me.jid, waLid: me.lid, phoneNumber: me.phoneNumber });
+  const identityPatch = (me: AccountIdentity, row: SessionRow) => ({
+    waJid: me.jid,
+    waLid: me.lid,
+    phoneNumber: me.phoneNumber,
+    // A label the gateway chose becomes the number once paired (a sandbox keeps "Sandbox N": it is not a phone).
+    ...(row.label_auto === 1 && row.sandbox === 0 && me.phoneNumber ? { label: formatPhoneNumber(me.phoneNumber) } : {}),
+  });
+  /** The columns of a session's lastError (null clears it). */
+  const errorPatch = (error: CloseError | null) =>
+    error
+      ? { lastErrorCode: error.code, lastErrorReason: error.reason, lastErrorAt: now() }
+      : { lastErrorCode: null, lastErrorReason: null, lastErrorAt: null };
 
   function onUpdate(id: string, generation: number, update: ClientUpdate): void {
     const r = runtime(id);
@@ -172,27 +199,30 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         return;
       case 'qr': {
         r.qr = { code: update.code, expiresAt: update.expiresAt };
+        r.qrShown = true;
         for (const w of r.qrWaiters.splice(0)) w();
-        if (row.status !== 'scan_qr_code') setStatus(id, 'scan_qr_code');
+        // The code before the status: a UI that sees scan_qr_code already has it and need not ask (GET .../qr).
         publisher.publish({
           event: 'auth.qr',
           sessionId: id,
           organizationId: row.organization_id,
           payload: { code: update.code, expiresAt: update.expiresAt },
         });
+        // A code on screen means WhatsApp answered: an earlier connection error is over.
+        if (row.status !== 'scan_qr_code' || row.last_error_code !== null) setStatus(id, 'scan_qr_code', errorPatch(null));
         return;
       }
       case 'paired':
         log.info({ jid: update.me.jid }, 'paired');
         r.qr = undefined;
-        setStatus(id, 'starting', identityPatch(update.me));
+        setStatus(id, 'starting', identityPatch(update.me, row));
         return;
       case 'open':
         log.info('connected');
         r.live = true;
         r.attempt = 0;
         r.qr = undefined;
-        setStatus(id, 'working', { ...identityPatch(update.me), lastConnectedAt: now() });
+        setStatus(id, 'working', { ...identityPatch(update.me, row), lastConnectedAt: now(), ...errorPatch(null) });
         return;
       case 'closed': {
         r.live = false;
@@ -202,16 +232,19 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         const decision = decideAfterClose(update.statusCode, {
           paired,
           attempt: r.attempt,
+          qrShown: r.qrShown,
           ...(deps.random ? { random: deps.random } : {}),
         });
+        // Our own end and a 515 restart leave the last error as it was; anything else is the new one.
+        const error = decision.error ? errorPatch(decision.error) : {};
         if (decision.action === 'reconnect') {
           r.attempt += 1;
-          log.info({ code: update.statusCode, delayMs: decision.delayMs, attempt: r.attempt }, 'reconnecting');
+          log.info({ code: update.statusCode, reason: decision.reason, delayMs: decision.delayMs, attempt: r.attempt }, 'reconnecting');
           if (decision.wipeAuth) {
             store.authState.clear(id);
-            setStatus(id, decision.status, { waJid: null, waLid: null, phoneNumber: null });
-          } else if (row.status !== decision.status) {
-            setStatus(id, decision.status);
+            setStatus(id, decision.status, { waJid: null, waLid: null, phoneNumber: null, ...error });
+          } else if (row.status !== decision.status || decision.error) {
+            setStatus(id, decision.status, error);
           }
           r.reconnectTimer = timers.setTimeout(() => {
             r.reconnectTimer = undefined;
@@ -219,13 +252,16 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
           }, decision.delayMs);
           return;
         }
-        log.warn({ code: update.statusCode, reason: decision.reason }, 'connection closed; not reconnecting');
+        log.warn({ code: update.statusCode, reason: decision.reason, attempts: r.attempt + 1 }, 'connection closed; not reconnecting');
         r.generation += 1;
+        r.attempt = 0;
         if (decision.wipeAuth) {
           store.authState.clear(id);
-          setStatus(id, decision.status, { waJid: null, waLid: null, phoneNumber: null, desiredRunning: false });
+          setStatus(id, decision.status, { waJid: null, waLid: null, phoneNumber: null, desiredRunning: false, ...error });
         } else {
-          setStatus(id, decision.status, { desiredRunning: decision.status === 'stopped' ? false : row.desired_running === 1 });
+          // An unpaired session that gave up pairing does not come back by itself at the next start.
+          const keepRunning = paired && decision.status !== 'stopped' && row.desired_running === 1;
+          setStatus(id, decision.status, { desiredRunning: keepRunning, ...error });
         }
         return;
       }
@@ -237,10 +273,11 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     if (!row) return;
     const r = runtime(id);
     r.generation += 1;
+    r.qrShown = false;
     const generation = r.generation;
     const factory = row.sandbox === 1 ? deps.sandboxFactory : deps.baileysFactory;
     if (!factory) {
-      setStatus(id, 'failed');
+      setStatus(id, 'failed', errorPatch({ code: 'client_error', reason: 'This kind of session cannot run in this gateway' }));
       logger.error({ session: id }, 'no client factory for this kind of session');
       return;
     }
@@ -254,7 +291,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       });
     } catch (err) {
       logger.error({ err, session: id }, 'could not create a WhatsApp client');
-      setStatus(id, 'failed');
+      setStatus(id, 'failed', errorPatch({ code: 'client_error', reason: `Could not create a WhatsApp client: ${String((err as Error)?.message ?? err).slice(0, 200)}` }));
       return;
     }
     r.client = client;
@@ -294,6 +331,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   function start(organizationId: string, id: string): Session {
     requireRow(organizationId, id);
     if (isRunning(id)) return toSession(store.sessions.get(id)!);
+    runtime(id).attempt = 0; // a new pairing run (or connection) gets its full number of attempts
     const row = setStatus(id, 'starting', { desiredRunning: true });
     connect(id);
     return toSession(store.sessions.get(id) ?? row!);
@@ -311,12 +349,12 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     create(input: CreateSessionInput): Session {
       const sandbox = input.sandbox === true;
       if (sandbox && !deps.sandboxFactory) throw new NotImplementedError('the sandbox is not available');
-      const count = store.sessions.listByOrg(input.organizationId).length;
       const id = ulid();
       const row = store.sessions.create({
         id,
         organizationId: input.organizationId,
-        label: input.label ?? (sandbox ? 'Sandbox' : `WhatsApp ${count + 1}`),
+        label: input.label ?? defaultLabel(store.sessions.listByOrg(input.organizationId), sandbox),
+        labelAuto: input.label === undefined,
         sandbox,
         sandboxSeed: sandbox ? newSandboxSeed(store, id) : null,
         fullHistory: input.fullHistory ?? false,
@@ -361,8 +399,9 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       await disconnect(id);
       store.authState.clear(id);
       if (row.status === 'logged_out' && row.wa_jid === null) return toSession(row);
+      // Logged out on purpose: not an error to show.
       return toSession(
-        setStatus(id, 'logged_out', { waJid: null, waLid: null, phoneNumber: null, desiredRunning: false })!,
+        setStatus(id, 'logged_out', { waJid: null, waLid: null, phoneNumber: null, desiredRunning: false, ...errorPatch(null) })!,
       );
     },
     async delete(organizationId, id) {

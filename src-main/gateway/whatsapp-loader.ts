@@ -20,10 +20,11 @@ export interface WhatsAppLoader {
   sandboxFactory: WhatsAppClientFactory;
   /** Resolves once load() has imported the WhatsApp side; rejects if the import failed. */
   runtime: Promise<WhatsAppRuntime>;
-  /** The sandbox controls the API offers (pair / state), inert until the runtime is loaded. */
+  /** The sandbox controls the API offers (pair / state / network), inert until the runtime is loaded. */
   sandbox: {
     pair(sessionId: string): boolean;
     state(sessionId: string): SandboxSessionState;
+    setReachable(sessionId: string, reachable: boolean): void;
   };
   /** Drops every per-session cache of the WhatsApp side (once it is loaded). */
   forgetSession(sessionId: string): void;
@@ -59,6 +60,7 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
   });
   runtime.catch(() => {});
   let loaded: WhatsAppRuntime | undefined;
+  const pendingReachable = new Map<string, boolean>();
   let loading = false;
 
   return {
@@ -67,7 +69,13 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
     runtime,
     sandbox: {
       pair: (id) => loaded?.sandbox.pair(id) ?? false,
-      state: (id) => loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, presence: [], sent: 0, received: [], readReceipts: [] },
+      state: (id) =>
+        loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, reachable: pendingReachable.get(id) ?? true, presence: [], sent: 0, received: [], readReceipts: [] },
+      setReachable(id, reachable) {
+        if (loaded) loaded.sandbox.setReachable(id, reachable);
+        // Before the WhatsApp side is loaded: kept, and applied when it is (clients wait for it too).
+        else pendingReachable.set(id, reachable);
+      },
     },
     media: {
       files: deps.files,
@@ -103,6 +111,8 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
             sandbox: deps.sandbox,
             ...(autoPairId ? { autoPairSandbox: autoPair } : {}),
           });
+          for (const [id, reachable] of pendingReachable) loaded.sandbox.setReachable(id, reachable);
+          pendingReachable.clear();
           resolveRuntime(loaded);
         })
         .catch((err: unknown) => {
@@ -116,7 +126,7 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
 /** The sandbox session `serve --sandbox` wants: the existing one, or a new one; started either way. */
 export function ensureSandboxSession(store: Store, sessions: SessionManager, organizationId: string): string {
   const existing = store.sessions.listByOrg(organizationId).find((s) => s.sandbox === 1);
-  const id = existing ? existing.id : sessions.create({ organizationId, sandbox: true, start: false, label: 'Sandbox' }).id;
+  const id = existing ? existing.id : sessions.create({ organizationId, sandbox: true, start: false }).id;
   if (!existing || existing.desired_running !== 1 || existing.wa_jid === null) sessions.start(organizationId, id);
   return id;
 }

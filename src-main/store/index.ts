@@ -20,6 +20,7 @@ import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
 import { createOutboxRepository } from './repositories/outbox.js';
+import { createRefreshTokensRepository } from './repositories/refresh-tokens.js';
 import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
@@ -50,6 +51,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     lidMappings: createLidMappingsRepository(db),
     apiKeys: createApiKeysRepository(db),
     signingKeys: createSigningKeysRepository(db),
+    refreshTokens: createRefreshTokensRepository(db),
     authState: createAuthStateRepository(db),
     events: createEventsRepository(db),
     search: createSearchRepository(db),

@@ -93,17 +93,18 @@ describe('sessions and API keys over HTTP', () => {
     expect((await g.req('GET', '/api/v1/sessions', { auth: created.body.key })).status).toBe(401);
   });
 
-  it('browser login: a one-time code becomes a JWT once; refresh renews it', async () => {
+  it('browser login: a one-time code becomes a JWT once; its refresh token renews it', async () => {
     const link = g.gateway.createLoginLink();
     const code = decodeURIComponent(link.split('#login=')[1]!);
     const login = await g.req('POST', '/api/v1/auth/login', { body: { code } });
     expect(login.status).toBe(200);
     expect((await g.req('GET', '/api/v1/sessions', { auth: login.body.token })).status).toBe(200);
     expect((await g.req('POST', '/api/v1/auth/login', { body: { code } })).status).toBe(401);
-    const refreshed = await g.req('POST', '/api/v1/auth/refresh', { auth: login.body.token });
+    const refreshed = await g.req('POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.token).toMatch(/^ey/);
-    expect((await g.req('POST', '/api/v1/auth/refresh', { auth: read })).status).toBe(401);
+    // The bearer token alone renews nothing (test/api/auth-refresh.test.ts has the rest).
+    expect((await g.req('POST', '/api/v1/auth/refresh', { auth: login.body.token })).status).toBe(400);
   });
 
   it('JWKS verifies our login tokens and carries no private key', async () => {

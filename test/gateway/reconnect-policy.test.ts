@@ -4,6 +4,8 @@ import {
   BACKOFF_FLOOR_MS,
   backoffDelayMs,
   decideAfterClose,
+  PAIRING_MAX_ATTEMPTS,
+  pairingDelayMs,
 } from '../../src-main/gateway/reconnect-policy.js';
 
 const paired = { paired: true, attempt: 0, random: () => 0.5 };
@@ -16,6 +18,7 @@ describe('decideAfterClose', () => {
       status: 'stopped',
       wipeAuth: false,
       reason: 'closed by the gateway',
+      error: null,
     });
   });
 
@@ -28,7 +31,7 @@ describe('decideAfterClose', () => {
 
   it('401 stops, wipes auth and marks logged_out', () => {
     const d = decideAfterClose(401, paired);
-    expect(d).toMatchObject({ action: 'stop', status: 'logged_out', wipeAuth: true });
+    expect(d).toMatchObject({ action: 'stop', status: 'logged_out', wipeAuth: true, error: { code: 'logged_out', reason: expect.stringMatching(/^Logged out on the phone/) } });
   });
 
   it('403 and 419 stop as failed and keep auth', () => {
@@ -54,6 +57,7 @@ describe('decideAfterClose', () => {
       status: 'failed',
       wipeAuth: false,
       reason: 'connection replaced',
+      error: { code: 'replaced', reason: expect.stringMatching(/^Opened elsewhere/) },
     });
   });
 
@@ -65,12 +69,48 @@ describe('decideAfterClose', () => {
     }
   });
 
-  it('transient codes end an unpaired pairing attempt (status stopped, auth kept)', () => {
+  it('paired transient closes carry a readable lastError while reconnecting', () => {
+    expect(decideAfterClose(408, paired).error).toEqual({ code: 'timeout', reason: "Can't reach WhatsApp (timeout)" });
+    expect(decideAfterClose(503, paired).error).toEqual({ code: 'unavailable', reason: 'WhatsApp is unavailable (503)' });
+    expect(decideAfterClose(515, paired).error).toBeNull();
+  });
+
+  it('an unpaired session that cannot reach WhatsApp retries pairing, spaced out, then stops as failed', () => {
     for (const code of [408, 428, 500, 503, 999]) {
-      const d = decideAfterClose(code, unpaired);
-      expect(d).toMatchObject({ action: 'stop', status: 'stopped', wipeAuth: false });
-      expect(d.reason).toMatch(/^pairing attempt ended/);
+      for (let attempt = 0; attempt < PAIRING_MAX_ATTEMPTS - 1; attempt++) {
+        const d = decideAfterClose(code, { ...unpaired, attempt });
+        expect(d).toMatchObject({ action: 'reconnect', status: 'starting', wipeAuth: false, error: { code: 'unreachable' } });
+        expect(d.reason).toMatch(/^pairing attempt ended/);
+      }
+      const last = decideAfterClose(code, { ...unpaired, attempt: PAIRING_MAX_ATTEMPTS - 1 });
+      expect(last).toMatchObject({ action: 'stop', status: 'failed', wipeAuth: false, error: { code: 'unreachable' } });
     }
+    expect(decideAfterClose(408, { ...unpaired, attempt: PAIRING_MAX_ATTEMPTS - 1 }).error).toEqual({
+      code: 'unreachable',
+      reason: "Can't reach WhatsApp (timeout)",
+    });
+  });
+
+  it('a QR that ran out unscanned stops at once (qr_expired); other drops after a QR end as too many attempts', () => {
+    expect(decideAfterClose(408, { ...unpaired, qrShown: true })).toMatchObject({
+      action: 'stop',
+      status: 'stopped',
+      error: { code: 'qr_expired', reason: 'The QR code expired before it was scanned' },
+    });
+    expect(decideAfterClose(428, { ...unpaired, qrShown: true })).toMatchObject({ action: 'reconnect', error: { code: 'connection_closed' } });
+    expect(decideAfterClose(428, { ...unpaired, qrShown: true, attempt: PAIRING_MAX_ATTEMPTS - 1 })).toMatchObject({
+      action: 'stop',
+      status: 'failed',
+      error: { code: 'pairing_attempts', reason: 'Too many pairing attempts (connection closed)' },
+    });
+  });
+});
+
+describe('pairingDelayMs', () => {
+  it('doubles from 1-2 s up to a 15-30 s band and never draws near zero', () => {
+    expect([0, 1, 2, 3, 4, 5, 9].map((a) => pairingDelayMs(a, () => 0))).toEqual([1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+    expect([0, 1, 2, 3, 4].map((a) => pairingDelayMs(a, () => 1 - 1e-12))).toEqual([1999, 3999, 7999, 15999, 29999]);
+    expect(pairingDelayMs(Number.NaN, () => Number.NaN)).toBe(1000);
   });
 });
 

@@ -39,6 +39,8 @@ export async function startTestGateway(options: {
   baileysFactory?: WhatsAppClientFactory;
   sandboxFactory?: WhatsAppClientFactory;
   config?: Partial<GatewayConfig>;
+  /** The gateway's clock (e.g. a FakeClock's now, for token lifetimes). */
+  now?: () => number;
 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'wagw-test-'));
   const logLines: string[] = [];
@@ -53,6 +55,7 @@ export async function startTestGateway(options: {
   );
   const gateway = createGateway(defaultConfig({ dataDir, port: 0, logLevel: 'debug', ...options.config }), {
     logger,
+    ...(options.now ? { now: options.now } : {}),
     ...(options.baileysFactory ? { baileysFactory: options.baileysFactory } : {}),
     ...(options.sandboxFactory ? { sandboxFactory: options.sandboxFactory } : {}),
   });

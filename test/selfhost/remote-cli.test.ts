@@ -74,6 +74,31 @@ describe('wagw login-link', () => {
   });
 });
 
+describe('wagw login-link without address flags (issue 13)', () => {
+  it('names the port the running gateway really got (here a free one, --port 0), and its code signs in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wagw-login-link-'));
+    const gw = createGateway(defaultConfig({ dataDir: dir, port: 0, logLevel: 'silent' }), { logger: pino({ level: 'silent' }) });
+    try {
+      const info = await gw.start();
+      expect(info.port).not.toBe(7480);
+      const r = await run(['login-link', '--data-dir', dir]);
+      expect(r.code).toBe(0);
+      expect(r.err).toEqual([]);
+      expect(r.out[1]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${info.port}/#login=[\\w-]{43}$`));
+      const code = r.out[1]!.split('#login=')[1]!;
+      const res = await fetch(`${info.apiBase}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      expect(res.status).toBe(200);
+    } finally {
+      await gw.stop();
+    }
+    // Stopped: the link falls back to the configured address and says that no gateway runs there.
+    const r = await run(['login-link', '--data-dir', dir]);
+    expect(r.out[1]).toMatch(/^http:\/\/127\.0\.0\.1:7480\/#login=/);
+    expect(r.err.join('\n')).toMatch(/No gateway is running on/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('wagw doctor', () => {
   it('passes the reachability, Host and clock checks, and fails TLS for a plain-http public name', async () => {
     const checks = await runDoctor({ url: `http://${HOST}:${port}`, publicUrl: `http://gw.test:${port}`, dataDir, insecure: false });

@@ -3,7 +3,7 @@ import { principalOf } from '../middleware/auth.js';
 import { bodyOf, noContent, param } from '../http.js';
 import { ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
-import { CreateSessionBody, MeSchema, PairingCodeBody, PairingCodeSchema, QrSchema, SandboxStateSchema } from '../schemas.js';
+import { CreateSessionBody, MeSchema, PairingCodeBody, PairingCodeSchema, QrSchema, SandboxNetworkBody, SandboxStateSchema } from '../schemas.js';
 
 const SESSION = { session: 'The session id (ULID). Another organization\'s session is not found.' };
 
@@ -171,6 +171,26 @@ export function registerSessionRoutes(api: ApiRegistry, deps: ApiDeps): void {
     responses: { 200: { description: 'Simulated side of the sandbox', schema: toSchema(SandboxStateSchema) } },
     handler(ctx) {
       ctx.body = sessions.sandboxState(principalOf(ctx), param(ctx, 'session'));
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/sessions/{session}/sandbox:network',
+    operationId: 'sandboxNetwork',
+    summary: 'Sandbox: simulate an unreachable WhatsApp',
+    description:
+      'Only for sandbox sessions (ours). Body `{reachable}`. With `reachable: false` every new connection of the ' +
+      'session fails like a real socket without a route to WhatsApp (closed with 408, "WebSocket Error (connect ' +
+      'ETIMEDOUT ...)", before any QR): pairing retries a few times, then the session stops with lastError ' +
+      '"Can\'t reach WhatsApp (timeout)". The current connection is left alone; `reachable: true` restores it.',
+    tag: 'Sandbox',
+    access: 'manage',
+    pathParams: SESSION,
+    body: SandboxNetworkBody,
+    responses: { 200: { description: 'Simulated side of the sandbox', schema: toSchema(SandboxStateSchema) } },
+    handler(ctx) {
+      ctx.body = sessions.sandboxNetwork(principalOf(ctx), param(ctx, 'session'), bodyOf(ctx, SandboxNetworkBody));
     },
   });
 

@@ -1,12 +1,17 @@
 /**
  * wagw login-link: a one-time login link for a browser, issued next to a running `wagw serve` on the same
  * data dir (the code is stored in the database, hashed; the gateway accepts it once within 10 minutes).
+ *
+ * The link's address: --public-url / --host / --port when given; else where the gateway running on this data
+ * dir really answers (its gateway.json: the port it got, even a free one picked with --port 0, or its public
+ * URL); else the config file and defaults, with a warning that no running gateway was found.
  */
 import { dirname, resolve } from 'node:path';
 import { issueStoredLoginCode } from '../../auth/stored-login-codes.js';
 import { DEFAULT_PORT } from '../../gateway/config.js';
+import { processAlive, readGatewayFile } from '../../gateway/gateway-file.js';
 import { parsePublicUrl, publicOrigin } from '../../gateway/public-url.js';
-import { ConfigError, openDataStore, parse, UsageError, type CliIo } from '../shared.js';
+import { ConfigError, openDataStore, parse, resolveDataDir, UsageError, type CliIo } from '../shared.js';
 import { readConfigFile } from './serve.js';
 
 export function gatewayOrigin(
@@ -38,8 +43,15 @@ export function loginLink(args: string[], io: CliIo, env: NodeJS.ProcessEnv = pr
   });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const { file, content } = readConfigFile(values.config, values['data-dir'], env);
-  const origin = gatewayOrigin(values, content ?? {}, env);
-  const store = openDataStore(values['data-dir'] ?? (content?.dataDir && file ? resolve(dirname(file), content.dataDir) : undefined));
+  const dataDir = resolveDataDir(values['data-dir'] ?? (content?.dataDir && file ? resolve(dirname(file), content.dataDir) : undefined), env);
+  const explicit = values['public-url'] !== undefined || values.port !== undefined || values.host !== undefined;
+  const running = readGatewayFile(dataDir);
+  const live = running && processAlive(running.pid) ? running : undefined;
+  const origin = !explicit && live ? live.url : gatewayOrigin(values, content ?? {}, env);
+  if (!explicit && !live) {
+    io.err(`No gateway is running on ${dataDir}: the link assumes ${origin}; it works once that gateway runs (within 10 minutes).`);
+  }
+  const store = openDataStore(dataDir);
   try {
     const code = issueStoredLoginCode(store);
     io.out('One-time login link (valid 10 minutes, for the gateway running on this data dir):');

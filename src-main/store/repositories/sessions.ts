@@ -1,5 +1,5 @@
 import type { Db } from '../database.js';
-import type { SessionStatus, SyncState } from '../../core/types.js';
+import type { SessionError, SessionStatus, SyncState } from '../../core/types.js';
 
 export interface SessionRow {
   id: string;
@@ -20,12 +20,20 @@ export interface SessionRow {
   created_at: number;
   updated_at: number;
   last_connected_at: number | null;
+  /** The last connection error (migration 009): all three set, or all null. */
+  last_error_code: string | null;
+  last_error_reason: string | null;
+  last_error_at: number | null;
+  /** 1 when the gateway chose the label (it follows the phone number once paired). */
+  label_auto: number;
 }
 
 export interface NewSession {
   id: string;
   organizationId: string;
   label: string;
+  /** The gateway chose the label (nobody gave one). */
+  labelAuto?: boolean;
   sandbox: boolean;
   sandboxSeed: number | null;
   fullHistory: boolean;
@@ -46,6 +54,9 @@ export interface SessionPatch {
   syncState?: SyncState;
   syncProgress?: number;
   lastConnectedAt?: number | null;
+  lastErrorCode?: string | null;
+  lastErrorReason?: string | null;
+  lastErrorAt?: number | null;
 }
 
 const COLUMN_OF: Record<keyof SessionPatch, string> = {
@@ -60,15 +71,24 @@ const COLUMN_OF: Record<keyof SessionPatch, string> = {
   syncState: 'sync_state',
   syncProgress: 'sync_progress',
   lastConnectedAt: 'last_connected_at',
+  lastErrorCode: 'last_error_code',
+  lastErrorReason: 'last_error_reason',
+  lastErrorAt: 'last_error_at',
 };
+
+/** A stored session's lastError (the three columns of migration 009), or null. */
+export function lastErrorOf(row: SessionRow): SessionError | null {
+  if (row.last_error_code === null || row.last_error_reason === null || row.last_error_at === null) return null;
+  return { code: row.last_error_code as SessionError['code'], reason: row.last_error_reason, at: row.last_error_at };
+}
 
 export type SessionsRepository = ReturnType<typeof createSessionsRepository>;
 
 export function createSessionsRepository(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO sessions (id, organization_id, label, sandbox, sandbox_seed, full_history, auto_read, presence_typing,
+    `INSERT INTO sessions (id, organization_id, label, label_auto, sandbox, sandbox_seed, full_history, auto_read, presence_typing,
        created_at, updated_at)
-     VALUES (@id, @organizationId, @label, @sandbox, @sandboxSeed, @fullHistory, @autoRead, @presenceTyping, @now, @now)`,
+     VALUES (@id, @organizationId, @label, @labelAuto, @sandbox, @sandboxSeed, @fullHistory, @autoRead, @presenceTyping, @now, @now)`,
   );
   const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
   const getInOrg = db.prepare('SELECT * FROM sessions WHERE id = ? AND organization_id = ?');
@@ -82,6 +102,7 @@ export function createSessionsRepository(db: Db) {
     create(s: NewSession): SessionRow {
       insert.run({
         ...s,
+        labelAuto: s.labelAuto ? 1 : 0,
         sandbox: s.sandbox ? 1 : 0,
         fullHistory: s.fullHistory ? 1 : 0,
         autoRead: s.autoRead ? 1 : 0,

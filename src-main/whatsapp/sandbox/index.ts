@@ -68,6 +68,8 @@ export interface CreateSandboxOptions {
 export interface SandboxSessionState {
   paired: boolean;
   waitingForPairing: boolean;
+  /** False while the session simulates an unreachable WhatsApp (setReachable). */
+  reachable: boolean;
   /** Presence updates the simulated contacts received, newest last (bounded to the last 100). */
   presence: PresenceRecord[];
   /** Messages sent through this session's sockets. */
@@ -88,6 +90,12 @@ export interface SandboxController {
    * reconnect handling can be exercised. False when the session has no live socket.
    */
   disconnect(sessionId: string, statusCode?: number): boolean;
+  /**
+   * Simulates the network between this session and WhatsApp: unreachable, every new socket of the session
+   * fails to connect as a real one does without a route (a 408 'WebSocket Error (connect ETIMEDOUT ...)'
+   * close before any QR), so the pairing failure path runs for real. The current socket is left alone.
+   */
+  setReachable(sessionId: string, reachable: boolean): void;
   /**
    * Drops everything the sandbox keeps for a session (its socket, pairing, presence log, live stream,
    * channels): the session was deleted or logged out. A later socket for the same id starts afresh.
@@ -191,6 +199,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
         liveGeneration: forgotten === 0 ? 0 : liveStreams,
         ownedChannels: new Set(),
         followedChannels: new Set(),
+        unreachable: false,
       };
       sessions.set(sessionId, session);
     }
@@ -240,10 +249,11 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     },
     state(sessionId) {
       const session = sessions.get(sessionId);
-      if (!session) return { paired: false, waitingForPairing: false, presence: [], sent: 0, received: [], readReceipts: [] };
+      if (!session) return { paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0, received: [], readReceipts: [] };
       return {
         paired: session.paired,
         waitingForPairing: !!session.socket?.waitingForPairing(),
+        reachable: !session.unreachable,
         presence: session.presence.map((p) => ({ ...p })),
         sent: session.sent,
         received: session.received.map((r) => ({ ...r })),
@@ -255,6 +265,10 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
       if (stopped || !socket || socket.isClosed) return false;
       void socket.end(new SandboxBoom('Connection Lost (simulated)', statusCode));
       return true;
+    },
+    setReachable(sessionId, reachable) {
+      runtime(sessionId).unreachable = !reachable;
+      logger.info({ session: sessionId, reachable }, reachable ? 'sandbox: network restored' : 'sandbox: WhatsApp unreachable (simulated)');
     },
     forget(sessionId) {
       const session = sessions.get(sessionId);

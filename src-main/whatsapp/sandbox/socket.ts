@@ -122,6 +122,8 @@ export interface SandboxSessionRuntime {
   /** Channels this account owns (created or in the generated data): sends to them get no receipts. */
   ownedChannels: Set<string>;
   followedChannels: Set<string>;
+  /** Simulated "no route to WhatsApp" (controller setReachable): every new socket fails to connect. */
+  unreachable: boolean;
 }
 
 export interface SandboxEnvironment {
@@ -202,7 +204,7 @@ export class SimulatedSocket {
     this.after(0, () => {
       this.ev.emit('connection.update', { connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
     });
-    this.after(env.timing.connectMs, () => this.websocketUp());
+    this.after(env.timing.connectMs, () => (session.unreachable ? this.connectFailed() : this.websocketUp()));
   }
 
   get isClosed(): boolean {
@@ -273,6 +275,16 @@ export class SimulatedSocket {
   }
 
   // ---- connection ------------------------------------------------------------------------------------------
+
+  /**
+   * The websocket never came up (simulated unreachable network): what Baileys' mapWebSocketError makes of a
+   * ws 'error' such as ETIMEDOUT or EHOSTUNREACH (getCodeFromWSError: an E... code -> 408 timedOut), closing
+   * the socket before any QR or 'open'.
+   */
+  private connectFailed(): void {
+    const cause = Object.assign(new Error('connect ETIMEDOUT 157.240.0.60:443'), { code: 'ETIMEDOUT' });
+    void this.end(new SandboxBoom(`WebSocket Error (${cause.message})`, 408, cause));
+  }
 
   private websocketUp(): void {
     this.wsUp = true;

@@ -8,6 +8,7 @@ import {
   type SandboxController,
   type SandboxTiming,
 } from '../../../src-main/whatsapp/sandbox/index.js';
+import { describeClose } from '../../../src-main/whatsapp/baileys/failures.js';
 import { FakeClock } from '../../helpers/clock.js';
 import { freshAuth, ofType, record, serialise, silentLogger, socketOptions, type RecordedEvent } from './helpers.js';
 
@@ -157,7 +158,29 @@ describe('pairing', () => {
   it('pair() of an unknown session is false', () => {
     const { sandbox } = setup();
     expect(sandbox.pair('nobody')).toBe(false);
-    expect(sandbox.state('nobody')).toEqual({ paired: false, waitingForPairing: false, presence: [], sent: 0, received: [], readReceipts: [] });
+    expect(sandbox.state('nobody')).toEqual({ paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0, received: [], readReceipts: [] });
+  });
+
+  it('simulates an unreachable WhatsApp: the socket closes with a 408 WebSocket error before any QR, as Baileys reports it', () => {
+    const { clock, sandbox } = setup();
+    sandbox.setReachable('u', false);
+    expect(sandbox.state('u').reachable).toBe(false);
+    const sock = sandbox.socketFactory(socketOptions('u', freshAuth()));
+    const events = record(sock);
+    clock.advance(100);
+    const updates = ofType(events, 'connection.update');
+    expect(updates.some((u) => u.qr)).toBe(false);
+    expect(updates[0]).toMatchObject({ connection: 'connecting' });
+    expect(closeCode(events)).toBe(408);
+    const error = updates.find((u) => u.connection === 'close')!.lastDisconnect!.error!;
+    // What the adapter reads (whatsapp/baileys/failures.ts describeClose), like a real ws ETIMEDOUT.
+    expect(describeClose(error)).toEqual({ statusCode: 408, reason: 'WebSocket Error (connect ETIMEDOUT 157.240.0.60:443)' });
+    expect(clock.pendingCount).toBe(0);
+    // The network comes back: the next socket shows its QR.
+    sandbox.setReachable('u', true);
+    const again = record(sandbox.socketFactory(socketOptions('u', freshAuth())));
+    clock.advance(100 + 1_000);
+    expect(ofType(again, 'connection.update').filter((u) => u.qr)).toHaveLength(1);
   });
 });
 

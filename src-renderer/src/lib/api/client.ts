@@ -86,8 +86,9 @@ export class ApiClient {
   login(code: string): Promise<TokenGrant> {
     return this.request('POST', '/auth/login', { body: { code }, anonymous: true });
   }
-  refresh(): Promise<TokenGrant> {
-    return this.request('POST', '/auth/refresh', { noRenew: true });
+  /** Trades a refresh token (single use) for a new JWT and the next refresh token. */
+  refresh(refreshToken: string): Promise<TokenGrant> {
+    return this.request('POST', '/auth/refresh', { body: { refreshToken }, anonymous: true, noRenew: true });
   }
   realtimeTicket(): Promise<RealtimeTicket> {
     return this.request('POST', '/realtime/ticket', {});
@@ -128,6 +129,10 @@ export class ApiClient {
   // ---- sandbox controls (ours) ----
   sandboxPair(id: string): Promise<unknown> {
     return this.request('POST', `/sessions/${seg(id)}/sandbox:pair`, {});
+  }
+  /** Simulates an unreachable WhatsApp (reachable false) for the sandbox session's next connections. */
+  sandboxNetwork(id: string, reachable: boolean): Promise<SandboxInfo> {
+    return this.request('POST', `/sessions/${seg(id)}/sandbox:network`, { body: { reachable } });
   }
   sandboxInfo(id: string): Promise<SandboxInfo> {
     return this.request('GET', `/sessions/${seg(id)}/sandbox`);

@@ -26,6 +26,9 @@ export interface TokenGrant {
   token: string;
   /** Epoch ms (seconds and ISO strings are tolerated and normalised). */
   expiresAt: number;
+  /** Browser sign-in only (POST /auth/login, /auth/refresh): single use, renews the JWT. */
+  refreshToken?: string;
+  refreshExpiresAt?: number;
 }
 
 export interface QrCodeGrant {
@@ -74,6 +77,8 @@ export interface SandboxPresence {
 export interface SandboxInfo {
   paired: boolean;
   waitingForPairing: boolean;
+  /** False while the sandbox simulates an unreachable WhatsApp (POST .../sandbox:network). */
+  reachable?: boolean;
   presence: SandboxPresence[];
   /** Messages the simulated account has "sent" to WhatsApp (a count, or the list of them). */
   sent: number | unknown[];

@@ -29,6 +29,8 @@ export class AppState {
   selectedSessionId = $state<string | null>(null);
   inbox = $state.raw<InboxState | null>(null);
   realtimeStatus = $state<RealtimeStatus>('idle');
+  /** How many times the realtime socket opened: a change after the first means events may have been missed. */
+  realtimeOpens = $state(0);
   toasts = $state.raw<Toast[]>([]);
   private toastSeq = 0;
   private realtime: RealtimeConnection | null = null;
@@ -90,6 +92,7 @@ export class AppState {
       openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     });
     realtime.onStatus((status) => {
+      if (status === 'open' && this.realtimeStatus !== 'open') this.realtimeOpens += 1;
       this.realtimeStatus = status;
     });
     realtime.onEvent((frame) => this.route(frame));

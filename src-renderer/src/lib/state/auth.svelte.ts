@@ -1,12 +1,14 @@
 /**
- * Who we are to the gateway. Inside Electron the preload's `window.wagw.getToken()` hands out tokens; in a
- * browser a one-time `#login=<code>` is exchanged for a JWT (POST /auth/login) and renewed before it expires
- * (POST /auth/refresh). Tokens live in memory only: a reload in the browser needs a new login link.
+ * Who we are to the gateway. Inside Electron the preload's `window.wagw.getToken()` hands out tokens. In a
+ * browser a one-time `#login=<code>` is exchanged for a short-lived JWT and a refresh token (POST /auth/login);
+ * the refresh token is kept in this tab's sessionStorage (lib/logic/sign-in.ts) and traded for a new JWT and a
+ * new refresh token before the JWT expires, and after a reload (POST /auth/refresh). The JWT lives in memory only.
  */
 import { ApiClient } from '../api/client.js';
 import { ApiError, describeError } from '../api/errors.js';
 import type { TokenGrant, WagwBridge } from '../api/types.js';
 import { hashWithoutLogin, loginCodeFromHash, normalizeExpiry, renewalDelay } from '../logic/auth-timing.js';
+import { LOGIN_LINK_COMMAND, RefreshTokenStore } from '../logic/sign-in.js';
 
 declare global {
   interface Window {
@@ -16,6 +18,16 @@ declare global {
 
 export type AuthStatus = 'checking' | 'signed-in' | 'signed-out';
 
+const ENDED = `Your sign-in has ended. Open a new login link (\`${LOGIN_LINK_COMMAND}\` prints one).`;
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null; // storage disabled: sign-ins just do not survive a reload
+  }
+}
+
 export class AuthState {
   status = $state<AuthStatus>('checking');
   /** Why we are signed out (expired, bad link...), shown on the sign-in screen. */
@@ -23,6 +35,7 @@ export class AuthState {
   readonly apiBase: string;
   readonly api: ApiClient;
   private readonly bridge: WagwBridge | null;
+  private readonly refreshStore: RefreshTokenStore;
   private token: string | null = null;
   private expiresAt = Number.NaN;
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -31,6 +44,7 @@ export class AuthState {
   constructor() {
     this.bridge = typeof window !== 'undefined' && window.wagw ? window.wagw : null;
     this.apiBase = (this.bridge?.apiBase ?? `${location.origin}/api/v1`).replace(/\/+$/, '');
+    this.refreshStore = new RefreshTokenStore(this.bridge ? null : sessionStorageOrNull());
     this.api = new ApiClient({
       baseUrl: this.apiBase,
       getToken: () => this.token,
@@ -53,7 +67,9 @@ export class AuthState {
     }
     const code = loginCodeFromHash(location.hash);
     if (!code) {
-      this.signOut(null);
+      // A reload (or a restored tab): the refresh token of this tab's sign-in, if it still may work.
+      if (this.refreshStore.load(Date.now())) await this.renew();
+      else this.signOut(null);
       return;
     }
     // The code is single-use: take it out of the address bar before anything else can copy it.
@@ -63,7 +79,7 @@ export class AuthState {
     } catch (error) {
       this.signOut(
         error instanceof ApiError && (error.status === 401 || error.status === 400)
-          ? 'That login link is not valid any more (links work once and expire). Print a new one with `wagw serve`.'
+          ? `That login link is not valid any more (links work once and expire). Print a new one with \`${LOGIN_LINK_COMMAND}\`.`
           : `Signing in failed: ${describeError(error)}`,
       );
     }
@@ -79,12 +95,26 @@ export class AuthState {
 
   private async doRenew(): Promise<string | null> {
     try {
-      const grant = this.bridge ? await this.bridge.getToken() : await this.api.refresh();
+      let grant: TokenGrant;
+      if (this.bridge) grant = await this.bridge.getToken();
+      else {
+        const stored = this.refreshStore.load(Date.now());
+        if (!stored) {
+          this.signOut(ENDED);
+          return null;
+        }
+        grant = await this.api.refresh(stored.token);
+      }
       this.accept(grant);
       return this.token;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
-        this.signOut('Your login has expired. Open a new login link printed by `wagw serve`.');
+      if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
+        this.signOut(ENDED);
+        return null;
+      }
+      if (this.status === 'checking') {
+        // A reload while the gateway is away: nothing to show yet; the stored sign-in stays for the next reload.
+        this.signOut(`The gateway did not answer: ${describeError(error)}. Reload to try again.`, { keepRefresh: true });
         return null;
       }
       // Network trouble: keep the current token and try again shortly.
@@ -98,6 +128,7 @@ export class AuthState {
       this.signOut('The gateway returned no token.');
       return;
     }
+    this.refreshStore.save(grant);
     this.token = grant.token;
     this.expiresAt = normalizeExpiry(grant.expiresAt);
     this.reason = null;
@@ -113,10 +144,11 @@ export class AuthState {
     }, delayMs);
   }
 
-  signOut(reason: string | null): void {
+  signOut(reason: string | null, options: { keepRefresh?: boolean } = {}): void {
     if (this.renewTimer) clearTimeout(this.renewTimer);
     this.renewTimer = null;
     this.token = null;
+    if (!options.keepRefresh) this.refreshStore.clear();
     this.reason = reason;
     this.status = 'signed-out';
   }
