@@ -19,8 +19,8 @@ import { createMessageContextRepository } from './repositories/message-context.j
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
-import { createRefreshTokensRepository } from './repositories/refresh-tokens.js';
 import { createOutboxRepository } from './repositories/outbox.js';
+import { createRefreshTokensRepository } from './repositories/refresh-tokens.js';
 import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
 import { createSigningKeysRepository } from './repositories/signing-keys.js';
