@@ -145,7 +145,9 @@ export function createApi(deps: ApiDeps, options: ApiOptions): GatewayApi {
   app.use(errorMiddleware(deps.logger));
   app.use(clientAddressMiddleware(deps.trustedProxies ?? []));
   app.use(hostGuard(deps.allowedHosts, deps.allowedOrigins));
-  app.use(rawBody());
+  app.use(
+    rawBody(undefined, (method, path) => path.startsWith(`${API_PREFIX}/`) && registry.readsOwnBody(method, path.slice(API_PREFIX.length))),
+  );
   app.use(apiRouter.routes());
   app.use(rootRouter.routes());
 

@@ -5,6 +5,7 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
+import { routeBody } from './middleware/body.js';
 import type { ApiContext } from './state.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -31,6 +32,13 @@ export interface RouteDef {
   query?: z.ZodObject;
   body?: z.ZodType;
   bodyRequired?: boolean;
+  /**
+   * Issue 13: the route reads its own body, up to this many bytes, after authentication (media sends); every
+   * other route's body is read before routing with the global 64 KiB limit (middleware/body.ts).
+   */
+  bodyLimit?: number;
+  /** Request media types besides application/json (e.g. multipart/form-data), for the document. */
+  bodyContent?: Record<string, JsonSchema>;
   responses: Record<number, ResponseDef>;
   handler: (ctx: ApiContext) => Promise<void> | void;
   /** 'root' routes live outside the API base (e.g. /healthz); default 'api'. */
@@ -98,10 +106,27 @@ export class ApiRegistry {
     for (const r of this.routes) {
       const router = r.base === 'root' ? rootRouter : apiRouter;
       const handler: Middleware = (ctx) => r.handler(ctx as unknown as ApiContext);
-      if (r.access === 'public') router[r.method](r.operationId, koaPath(r.path), handler);
-      else router[r.method](r.operationId, koaPath(r.path), authenticate, handler);
+      const chain: Middleware[] = r.access === 'public' ? [] : [authenticate];
+      if (r.bodyLimit !== undefined) chain.push(routeBody(r.bodyLimit) as Middleware);
+      router[r.method](r.operationId, koaPath(r.path), ...chain, handler);
     }
   }
+
+  /**
+   * True for a request whose API route reads its own body (RouteDef.bodyLimit): the global reader leaves it alone.
+   * `path` is relative to the API base.
+   */
+  readsOwnBody(method: string, path: string): boolean {
+    this.ownBodyMatchers ??= this.routes
+      .filter((r) => r.bodyLimit !== undefined && r.base !== 'root')
+      .map((r) => ({
+        method: r.method.toUpperCase(),
+        regex: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\}/g, '[^/]+')}$`),
+      }));
+    return this.ownBodyMatchers.some((m) => m.method === method && m.regex.test(path));
+  }
+
+  private ownBodyMatchers: { method: string; regex: RegExp }[] | undefined;
 
   document(info: { version: string; serverUrl: string; rootUrl: string }): JsonSchema {
     const paths: Record<string, Record<string, unknown>> = {};
@@ -147,10 +172,9 @@ export class ApiRegistry {
       if (r.access === 'public') op.security = [];
       if (r.base === 'root') op.servers = [{ url: info.rootUrl }];
       if (r.body) {
-        op.requestBody = {
-          required: r.bodyRequired ?? true,
-          content: { 'application/json': { schema: toSchema(r.body, 'input') } },
-        };
+        const content: Record<string, { schema: JsonSchema }> = { 'application/json': { schema: toSchema(r.body, 'input') } };
+        for (const [type, schema] of Object.entries(r.bodyContent ?? {})) content[type] = { schema };
+        op.requestBody = { required: r.bodyRequired ?? true, content };
       }
       (paths[r.path] ??= {})[r.method] = op;
     }

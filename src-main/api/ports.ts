@@ -41,4 +41,6 @@ export interface ApiDeps {
   /** Issue 12: serves one MCP Streamable HTTP request for an authenticated caller (src-main/mcp/http-handler.ts). */
   mcp?: (principal: Principal, req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>;
   now?: () => number;
+  /** Largest file one send takes (issue 13; default 64 MiB): the send route's body limit follows it. */
+  sendMediaMaxBytes?: number | undefined;
 }

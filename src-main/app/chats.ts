@@ -5,7 +5,10 @@ import { chatDeletedPayload } from '../core/event-payloads.js';
 import type { EventPublisher } from '../core/events.js';
 import { isChatJid, isLidJid } from '../core/jid.js';
 import type { Chat, Message, Principal } from '../core/types.js';
-import { PRESENCE_STATES, type PresenceState } from '../core/whatsapp-port.js';
+import { PRESENCE_STATES, type MessageRef, type PresenceState } from '../core/whatsapp-port.js';
+
+/** Read receipts name at most this many of a chat's newest unread messages (docs/API.md). */
+export const MAX_READ_RECEIPTS = 100;
 import type { Store } from '../store/index.js';
 import { rowToMessage, type MessageRow } from '../store/repositories/messages.js';
 import { requireCapability, type Input } from './access.js';
@@ -131,15 +134,36 @@ export function createChatsService(deps: ChatsDeps) {
       await sessions.liveClient(s).sendPresence(cid, state as PresenceState);
     },
 
-    /** Clears the gateway's unread counter only (WhatsApp is not told). */
-    markRead(p: Principal, sessionId: string, cid: string): Chat {
+    /**
+     * Clears the unread counter and announces the chat ('chat.updated'). With `receipts` true (or absent and the
+     * session's autoRead on) and a live client, read receipts go to WhatsApp for the unread incoming messages.
+     */
+    async markRead(p: Principal, sessionId: string, cid: string, options: { receipts?: boolean | string | string[] | undefined } = {}): Promise<Chat> {
       requireCapability(p, 'send');
       const s = sessions.inOrg(p, sessionId);
       const jid = requireChat(s.id, cid);
+      const asked = options.receipts;
+      if (asked !== undefined && typeof asked !== 'boolean' && asked !== 'true' && asked !== 'false') {
+        throw new ValidationError('receipts must be true or false', { field: 'receipts', value: asked });
+      }
+      const unread = store.chats.getRow(s.id, jid)?.unread_count ?? 0;
+      const receipts = asked === undefined ? s.autoRead : asked === true || asked === 'true';
+      const client = receipts && unread > 0 ? sessions.liveClientOrNull(s) : null;
+      if (client) {
+        const refs: MessageRef[] = store.messages.unreadIncoming(s.id, jid, Math.min(unread, MAX_READ_RECEIPTS)).map((r) => ({
+          chatJid: jid,
+          waMessageId: r.wa_message_id,
+          fromMe: false,
+          participant: r.sender_lid ?? r.sender_jid,
+        }));
+        await client.sendReadReceipts(refs);
+      }
       store.chats.markRead(s.id, jid);
       const chat = store.chats.get(s.id, jid);
       if (!chat) throw new NotFoundError('chat not found', { chatJid: cid });
-      return nameChat(sessionNames(store, s.id), chat, selfJids(s));
+      const named = nameChat(sessionNames(store, s.id), chat, selfJids(s));
+      publisher.publish({ event: 'chat.updated', sessionId: s.id, organizationId: s.organizationId, payload: named });
+      return named;
     },
   };
 }

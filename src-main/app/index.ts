@@ -27,6 +27,8 @@ export type { ExportJob, ExportInput, MediaFiles } from './export.js';
 export type { CreateSessionInput, MediaPort, SandboxControls, SandboxState, SessionControl } from './ports.js';
 export type { MediaBody, MediaScope } from './media.js';
 export type { PageInput, PageOf } from './paging.js';
+export type { SendInput, UploadedFile } from './messages.js';
+export { DEFAULT_SEND_MEDIA_MAX_BYTES } from './messages.js';
 export type { SessionAction } from './sessions.js';
 export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './webhooks.js';
 export type { AuditEntry, AuditRecord } from './audit.js';
@@ -50,6 +52,8 @@ export interface AppDeps {
   mediaFiles?: MediaFiles | null;
   /** The media archive; null leaves Message media details at their stored columns and media routes at 501. */
   media?: MediaPort | null | undefined;
+  /** Largest file one send takes (issue 13; default 64 MiB). */
+  sendMediaMaxBytes?: number | undefined;
 }
 
 export interface AppServices {
@@ -94,7 +98,15 @@ export function createAppServices(deps: AppDeps): AppServices {
       collectGarbage: media.collectGarbage,
     }),
     channels: createChannelsService({ store: deps.store, sessions, cursors: deps.cursors, media: mediaPort }),
-    messages: createMessagesService({ sessions }),
+    messages: createMessagesService({
+      sessions,
+      store: deps.store,
+      publisher: deps.publisher,
+      media: mediaPort,
+      ...(deps.now ? { now: deps.now } : {}),
+      maxMediaBytes: deps.sendMediaMaxBytes,
+      collectGarbage: media.collectGarbage,
+    }),
     keys: createKeysService({ apiKeys: deps.apiKeys }),
     webhooks: createWebhooksService({
       store: deps.store,

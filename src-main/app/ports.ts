@@ -43,6 +43,9 @@ export interface SandboxState {
   reachable: boolean;
   presence: { jid: string; state: string; at: number }[];
   sent: number;
+  /** Issue 13: what the simulated contacts received, and the read receipts they saw (newest last). */
+  received: { id: string; to: string; kind: string; text: string; at: number }[];
+  readReceipts: { jid: string; ids: string[]; at: number }[];
 }
 
 /** Sandbox-only controls (ours): simulate the phone's side of a sandbox session. */

@@ -41,6 +41,11 @@ export function createSessionsService(deps: { control: SessionControl; sandbox: 
       return client;
     },
 
+    /** The live client of a session, or null (actions that are optional without one, such as read receipts). */
+    liveClientOrNull(session: Session): WhatsAppClient | null {
+      return control.liveClient(session.id) ?? null;
+    },
+
     list(p: Principal): Session[] {
       requireCapability(p, 'read');
       return control.list(p.organizationId);

@@ -7,7 +7,7 @@
  *
  * Payload builders live in core/event-payloads.ts (one place per shape).
  */
-import type { Message, MessageStatus, Session, SyncState } from './types.js';
+import type { Chat, Message, MessageStatus, Session, SyncState } from './types.js';
 
 /** A session as the 'session.status' event carries it; `deleted: true` once the session is gone. */
 export type SessionStatusPayload = Session & { deleted?: boolean };
@@ -20,6 +20,14 @@ export interface MessageStatusPayload {
   error: string | null;
   edited: boolean;
   deleted: boolean;
+  /** The new text when `edited` (issue 13, additive): readers replace the body they show. */
+  body?: string;
+}
+
+/** 'message.removed': a message left the stored copy ("delete for me"); WhatsApp still has it. */
+export interface MessageRemovedPayload {
+  chatJid: string;
+  waMessageId: string;
 }
 
 export interface ChatDeletedPayload {
@@ -85,6 +93,9 @@ export interface EventPayloads {
   'webhook.disabled': WebhookDisabledPayload;
   'media.downloaded': MediaDownloadedPayload;
   'media.failed': MediaFailedPayload;
+  // issue 13: sending and acting on messages
+  'message.removed': MessageRemovedPayload;
+  'chat.updated': Chat;
 }
 
 export type RealtimeEventName = keyof EventPayloads;
@@ -101,6 +112,8 @@ export const EVENT_NAMES = [
   'webhook.disabled',
   'media.downloaded',
   'media.failed',
+  'message.removed',
+  'chat.updated',
 ] as const satisfies readonly RealtimeEventName[];
 
 // Fails to compile when EventPayloads gains a name that EVENT_NAMES lacks.

@@ -34,6 +34,81 @@ export interface OutgoingText {
   mentions?: string[] | undefined;
 }
 
+// ---- issue 13: every kind of outgoing message, edits, revokes, read receipts, retries ----
+
+export type OutgoingMediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** A media send; the bytes are already kept in the media store under `sha256` (the app service put them there). */
+export interface OutgoingMedia {
+  type: OutgoingMediaKind;
+  to: string;
+  data: Buffer;
+  /** Lower-case hex sha256 of `data`: the media store's name of the file. */
+  sha256: string;
+  mimetype: string;
+  filename?: string | undefined;
+  caption?: string | undefined;
+  /** Audio only: a voice note. */
+  ptt?: boolean | undefined;
+  replyTo?: string | undefined;
+}
+
+export interface OutgoingLocation {
+  type: 'location';
+  to: string;
+  latitude: number;
+  longitude: number;
+  name?: string | undefined;
+  address?: string | undefined;
+  replyTo?: string | undefined;
+}
+
+export interface OutgoingPoll {
+  type: 'poll';
+  to: string;
+  name: string;
+  options: string[];
+  /** 0 = any number of options; 1 = a single choice. */
+  selectableCount: number;
+}
+
+export interface OutgoingReaction {
+  type: 'reaction';
+  to: string;
+  messageId: string;
+  /** '' takes our reaction back. */
+  emoji: string;
+}
+
+export interface OutgoingForward {
+  type: 'forward';
+  to: string;
+  messageId: string;
+  fromChat: string;
+}
+
+export type OutgoingMessage =
+  | ({ type: 'text' } & OutgoingText)
+  | OutgoingMedia
+  | OutgoingLocation
+  | OutgoingPoll
+  | OutgoingReaction
+  | OutgoingForward;
+
+/** Options of a send: `retryOf` sends a failed message of ours again under its own id instead of a new one. */
+export interface SendOptions {
+  retryOf?: string | undefined;
+}
+
+/** A stored message a live action names (edit, revoke, read receipts): its chat and key as WhatsApp knows it. */
+export interface MessageRef {
+  chatJid: string;
+  waMessageId: string;
+  fromMe: boolean;
+  /** Group author (JID or LID) of an incoming group message. */
+  participant?: string | null | undefined;
+}
+
 export interface SendResult {
   waMessageId: string;
   status: 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'error';
@@ -62,6 +137,14 @@ export interface WhatsAppClient {
   requestPairingCode(phone: string): Promise<string>;
   sendPresence(chatJid: string, state: PresenceState): Promise<void>;
   sendText(message: OutgoingText): Promise<SendResult>;
+  /** Any kind (issue 13): stored at once as pending, then sent; a failure is stored on the message and thrown. */
+  send(message: OutgoingMessage, options?: SendOptions): Promise<SendResult>;
+  /** Edits our own text message (Baileys `{text, edit: key}`); stores the new body and announces it. */
+  editMessage(ref: MessageRef, text: string): Promise<void>;
+  /** Revokes our own message for everyone (Baileys `{delete: key}`); stores it as revoked and announces it. */
+  revokeMessage(ref: MessageRef): Promise<void>;
+  /** Sends read receipts for these incoming messages (Baileys readMessages). */
+  sendReadReceipts(refs: MessageRef[]): Promise<void>;
   createChannel(name: string, description?: string): Promise<ChannelInfo>;
   followChannel(jid: string): Promise<void>;
   /**

@@ -40,6 +40,8 @@ export interface GatewayConfig {
   trustedProxies: string[];
   /** Issue 12: offer MCP send tools at /mcp to keys with `send` (`wagw serve --mcp-allow-send`); off by default. */
   mcpAllowSend?: boolean;
+  /** Issue 13: the largest file one send takes (default 64 MiB); tests make it small to exercise 413. */
+  sendMediaMaxBytes?: number;
 }
 
 export const DEFAULT_PORT = 7480;

@@ -103,6 +103,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         now,
         mediaFiles: files,
         media: whatsapp.media,
+        sendMediaMaxBytes: config.sendMediaMaxBytes,
       });
       const api = createApi(
         {
@@ -125,6 +126,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           trustedProxies: config.trustedProxies,
           now,
           mcp: lazyMcpHandler({ app, allowSend: config.mcpAllowSend ?? false, logger }),
+          sendMediaMaxBytes: config.sendMediaMaxBytes,
         },
         { origin: address.origin, owner: secrets.owner },
       );

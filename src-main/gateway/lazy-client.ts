@@ -33,6 +33,10 @@ export function lazyFactory(load: Promise<WhatsAppClientFactory>, sandbox: boole
       followChannel: async (jid) => (await client()).followChannel(jid),
       fetchHistory: async (jid, oldest, count) => (await client()).fetchHistory(jid, oldest, count),
       groupMetadata: async (jid) => (await client()).groupMetadata(jid),
+      send: async (message, options) => (await client()).send(message, options),
+      editMessage: async (ref, text) => (await client()).editMessage(ref, text),
+      revokeMessage: async (ref) => (await client()).revokeMessage(ref),
+      sendReadReceipts: async (refs) => (await client()).sendReadReceipts(refs),
     };
   };
 }

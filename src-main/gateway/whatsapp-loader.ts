@@ -70,7 +70,7 @@ export function createWhatsAppLoader(deps: WhatsAppLoaderDeps): WhatsAppLoader {
     sandbox: {
       pair: (id) => loaded?.sandbox.pair(id) ?? false,
       state: (id) =>
-        loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, reachable: pendingReachable.get(id) ?? true, presence: [], sent: 0 },
+        loaded?.sandbox.state(id) ?? { paired: false, waitingForPairing: false, reachable: pendingReachable.get(id) ?? true, presence: [], sent: 0, received: [], readReceipts: [] },
       setReachable(id, reachable) {
         if (loaded) loaded.sandbox.setReachable(id, reachable);
         // Before the WhatsApp side is loaded: kept, and applied when it is (clients wait for it too).

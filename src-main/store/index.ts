@@ -20,6 +20,7 @@ import { createMessageContextRepository } from './repositories/message-context.j
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
+import { createOutboxRepository } from './repositories/outbox.js';
 import { createRefreshTokensRepository } from './repositories/refresh-tokens.js';
 import { createSearchRepository } from './repositories/search.js';
 import { createSessionsRepository } from './repositories/sessions.js';
@@ -68,6 +69,7 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     audit: createAuditRepository(db),
     messageContext: createMessageContextRepository(db),
     groups: createGroupsRepository(db),
+    outbox: createOutboxRepository(db), // issue 13: retries of failed sends
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

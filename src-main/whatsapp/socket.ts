@@ -19,6 +19,8 @@ export type SocketLike = Pick<
   | 'newsletterFollow'
   | 'fetchMessageHistory'
   | 'groupMetadata'
+  // issue 13: read receipts
+  | 'readMessages'
 > &
   /** The phone's media re-upload (the media queue's live port, media/queue.ts); optional for test doubles. */
   Partial<Pick<WASocket, 'updateMediaMessage'>>;

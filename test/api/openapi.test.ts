@@ -21,6 +21,9 @@ describe('the OpenAPI document', () => {
       'get /sessions/{session}/channels/{jid}/messages', 'post /sessions/{session}/channels',
       'post /sessions/{session}/channels/{jid}:follow', 'post /sessions/{session}/messages', 'get /keys', 'post /keys',
       'delete /keys/{id}', 'post /realtime/ticket', 'get /openapi.json', 'get /docs', 'get /healthz',
+      // issue 13: acting on messages
+      'patch /sessions/{session}/chats/{cid}/messages/{id}', 'delete /sessions/{session}/chats/{cid}/messages/{id}',
+      'post /sessions/{session}/chats/{cid}/messages/{id}:retry',
     ];
     const documented = Object.entries(g.doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m} ${p}`),

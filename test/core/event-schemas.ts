@@ -5,7 +5,7 @@
  * compiler rejects a schema that drifts from the type.
  */
 import { z } from 'zod';
-import { MessageSchema, SessionSchema } from '../../src-main/api/schemas.js';
+import { ChatSchema, MessageSchema, SessionSchema } from '../../src-main/api/schemas.js';
 import { EVENT_NAMES, type EventPayloads, type RealtimeEventName } from '../../src-main/core/events.js';
 import { ACK_STATUS, type MessageStatus, type SyncState } from '../../src-main/core/types.js';
 
@@ -27,8 +27,14 @@ const status = z
     error: z.string().nullable(),
     edited: z.boolean(),
     deleted: z.boolean(),
+    body: z.string().optional(),
   })
-  .strict() satisfies Check<EventPayloads['message.status']>;
+  .strict()
+  .refine((p) => p.body === undefined || p.edited, 'body only with edited') satisfies Check<EventPayloads['message.status']>;
+const messageRemoved = z.object({ chatJid: z.string().min(1), waMessageId: z.string().min(1) }).strict() satisfies Check<
+  EventPayloads['message.removed']
+>;
+const chatUpdated = ChatSchema.strict();
 const chatDeleted = z.object({ chatJid: z.string().min(1), mergedInto: z.string().min(1).optional() }).strict() satisfies Check<
   EventPayloads['chat.deleted']
 >;
@@ -85,6 +91,8 @@ export const EVENT_SCHEMAS: { [E in RealtimeEventName]: z.ZodType } = {
   'webhook.disabled': webhookDisabled,
   'media.downloaded': mediaDownloaded,
   'media.failed': mediaFailed,
+  'message.removed': messageRemoved,
+  'chat.updated': chatUpdated,
 };
 
 // Every event name has a schema (a missing key fails to compile above; this guards the list itself).

@@ -34,6 +34,7 @@ import { createMediaQueue } from '../../src-main/media/queue.js';
 import { createSandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
 import { CHAT, storeMediaMessage } from '../media/helpers.js';
 import { payloadProblems } from './event-schemas.js';
+import { unusedActions } from '../helpers/fake-client.js';
 
 type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks' | 'media queue';
 
@@ -49,6 +50,8 @@ const PRODUCERS: Record<RealtimeEventName, Producer[]> = {
   'webhook.disabled': ['webhooks'],
   'media.downloaded': ['media queue'],
   'media.failed': ['media queue'],
+  'message.removed': ['app services over HTTP'],
+  'chat.updated': ['app services over HTTP'],
 };
 
 const silent = pino({ level: 'silent' });
@@ -81,6 +84,7 @@ describe('event contract: every producer against the shared payload types', () =
       baileysFactory: (ctx) => {
         hooks = ctx.hooks;
         return {
+          ...unusedActions,
           sandbox: false,
           connect: async () => ctx.hooks.onUpdate({ kind: 'connecting' }),
           close: async () => {},
@@ -110,7 +114,7 @@ describe('event contract: every producer against the shared payload types', () =
     expect(events.at(-1)).toMatchObject({ event: 'session.status', payload: { id: s.id, deleted: true } });
   });
 
-  it('app services over real HTTP: session.status from create/delete, chat.deleted from a local delete', async () => {
+  it('app services over real HTTP: session.status from create/delete, chat.updated from a read, message.removed and chat.deleted from local deletes', async () => {
     const g = await startTestGateway();
     cleanups.push(() => g.close());
     const auth = g.key(['read', 'send', 'manage']);
@@ -118,12 +122,15 @@ describe('event contract: every producer against the shared payload types', () =
     expect(created.status).toBe(201);
     const sid = created.body.id as string;
     g.seedChat(sid, '6281234567890@s.whatsapp.net', 2);
-    expect((await g.req('DELETE', `/api/v1/sessions/${sid}/chats/6281234567890%40s.whatsapp.net`, { auth })).status).toBe(204);
+    const chat = `/api/v1/sessions/${sid}/chats/6281234567890%40s.whatsapp.net`;
+    expect((await g.req('POST', `${chat}/read`, { auth })).status).toBe(200);
+    expect((await g.req('DELETE', `${chat}/messages/m0?for=me`, { auth })).status).toBe(204);
+    expect((await g.req('DELETE', chat, { auth })).status).toBe(204);
     expect((await g.req('DELETE', `/api/v1/sessions/${sid}`, { auth })).status).toBe(204);
     // What every reader gets: the durable event log behind the realtime socket (and, later, webhooks).
     const log = g.store.events.after(g.organizationId, 0, 1000).map((r) => ({ event: r.event, payload: JSON.parse(r.payload) as unknown }));
     record('app services over HTTP', log);
-    expect(log.map((e) => e.event)).toEqual(['session.status', 'chat.deleted', 'session.status']);
+    expect(log.map((e) => e.event)).toEqual(['session.status', 'chat.updated', 'message.removed', 'chat.deleted', 'session.status']);
   });
 
   it('ingestion through the Baileys event buffer: message, message.status, chat.deleted (delete, LID merge), sync.progress', async () => {
@@ -193,7 +200,7 @@ describe('event contract: every producer against the shared payload types', () =
     expect(deleted).toEqual([{ chatJid: DAVE.lid, mergedInto: pn }, { chatJid: ALICE.pn }]);
   });
 
-  it('adapter: message (our pending send) and message.status (its failure)', async () => {
+  it('adapter: message (our pending send), message.status (an edit with its body, a failure)', async () => {
     const t = temp();
     const row = t.seedSession();
     const sockets = fakeSocketFactory();
@@ -214,11 +221,13 @@ describe('event contract: every producer against the shared payload types', () =
     cleanups.push(() => client.close());
     await client.connect();
     sockets.last().open();
-    await client.sendText({ to: '6281111111111@s.whatsapp.net', text: 'one' });
+    const one = await client.sendText({ to: '6281111111111@s.whatsapp.net', text: 'one' });
+    await client.editMessage({ chatJid: '6281111111111@s.whatsapp.net', waMessageId: one.waMessageId, fromMe: true }, 'one, edited');
     sockets.last().failSend = boom(500, 'boom');
     await client.sendText({ to: '6281111111111@s.whatsapp.net', text: 'two' }).catch(() => undefined);
     record('adapter', events);
-    expect(events.map((e) => e.event)).toEqual(['message', 'message', 'message.status']);
+    expect(events.map((e) => e.event)).toEqual(['message', 'message.status', 'message', 'message.status']);
+    expect(events[1]!.payload).toMatchObject({ waMessageId: one.waMessageId, edited: true, body: 'one, edited' });
   });
 
   it('webhooks: webhook.test as the receiver gets it (:test), webhook.disabled from the event log after 24 h of failures', async () => {

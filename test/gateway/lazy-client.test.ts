@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientContext, WhatsAppClient, WhatsAppClientFactory } from '../../src-main/core/whatsapp-port.js';
 import { lazyFactory } from '../../src-main/gateway/lazy-client.js';
+import { unusedActions } from '../helpers/fake-client.js';
 
 function recordingFactory(log: string[]): WhatsAppClientFactory {
   return (ctx: ClientContext) =>
     ({
+      ...unusedActions,
       sandbox: false,
       connect: async () => void log.push(`connect ${ctx.sessionId}`),
       close: async () => void log.push(`close ${ctx.sessionId}`),

@@ -11,6 +11,7 @@ import { createSessionManager } from '../../src-main/gateway/session-manager.js'
 import type { Store } from '../../src-main/store/index.js';
 import { FakeClock } from '../helpers/clock.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
+import { unusedActions } from '../helpers/fake-client.js';
 
 interface Made {
   ctx: ClientContext;
@@ -36,6 +37,7 @@ describe('session manager', () => {
         const m: Made = { ctx, closed: false };
         made.push(m);
         const client: WhatsAppClient = {
+          ...unusedActions,
           sandbox: false,
           async connect() {
             ctx.hooks.onUpdate({ kind: 'connecting' });

@@ -6,6 +6,25 @@ import { UpstreamError } from '../../src-main/core/errors.js';
 import type { GroupMetadataRecord } from '../../src-main/core/types.js';
 import type { ClientContext, WhatsAppClient, WhatsAppClientFactory } from '../../src-main/core/whatsapp-port.js';
 
+/**
+ * The issue-13 actions (sends of every kind, edits, revokes, read receipts) for test doubles that do not exercise
+ * them: each rejects, so an unexpected call shows.
+ */
+export const unusedActions: Pick<WhatsAppClient, 'send' | 'editMessage' | 'revokeMessage' | 'sendReadReceipts'> = {
+  send: async () => {
+    throw new Error('send is not used by this test double');
+  },
+  editMessage: async () => {
+    throw new Error('editMessage is not used by this test double');
+  },
+  revokeMessage: async () => {
+    throw new Error('revokeMessage is not used by this test double');
+  },
+  sendReadReceipts: async () => {
+    throw new Error('sendReadReceipts is not used by this test double');
+  },
+};
+
 export interface FakeWorld {
   factory: WhatsAppClientFactory;
   presence: { sessionId: string; jid: string; state: string }[];
@@ -23,6 +42,7 @@ export function fakeWorld(options: { pairImmediately?: boolean } = {}): FakeWorl
     world.contexts.push(ctx);
     const me = { jid: '6280000000001@s.whatsapp.net', lid: '111111111111111@lid', phoneNumber: '6280000000001' };
     const client: WhatsAppClient = {
+      ...unusedActions,
       sandbox: false,
       async connect() {
         ctx.hooks.onUpdate({ kind: 'connecting' });

@@ -60,12 +60,12 @@ describe('messages: one unique index (migration 002)', () => {
     const oldDb = openDatabase(file, { migrationsDir: only001 });
     const old = {
       organizations: createOrganizationsRepository(oldDb),
-      sessions: createSessionsRepository(oldDb),
       messages: createMessagesRepository(oldDb),
       close: () => oldDb.close(),
     };
     old.organizations.create('org', 'Personal', 1);
-    old.sessions.create({ id: 's1', organizationId: 'org', label: 't', sandbox: false, sandboxSeed: null, fullHistory: false, autoRead: false, presenceTyping: false, now: 1 });
+    // The session row as 001 knows it (today's repository writes columns later migrations add).
+    oldDb.prepare(`INSERT INTO sessions (id, organization_id, label, created_at, updated_at) VALUES ('s1', 'org', 't', 1, 1)`).run();
     const pkA = old.messages.insert('s1', record(CHANNEL_A, 'POST1', 1_000, 'a'), 1);
     const pkB = old.messages.insert('s1', record(CHANNEL_B, 'POST1', 2_000, 'b'), 1);
     old.close();

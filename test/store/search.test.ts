@@ -310,22 +310,12 @@ describe('search backfill', () => {
       const oldDb = openDatabase(dbPath, { migrationsDir: before });
       const old = {
         organizations: createOrganizationsRepository(oldDb),
-        sessions: createSessionsRepository(oldDb),
         messages: createMessagesRepository(oldDb),
         transaction: (fn: () => void) => oldDb.transaction(fn)(),
       };
       old.organizations.create('org_b', 'B', 1);
-      old.sessions.create({
-        id: 'sess_b',
-        organizationId: 'org_b',
-        label: 'b',
-        sandbox: false,
-        sandboxSeed: null,
-        fullHistory: false,
-        autoRead: false,
-        presenceTyping: false,
-        now: 1,
-      });
+      // The session row as the old schema knows it (today's repository writes columns later migrations add).
+      oldDb.prepare(`INSERT INTO sessions (id, organization_id, label, created_at, updated_at) VALUES ('sess_b', 'org_b', 'b', 1, 1)`).run();
       old.transaction(() => {
         for (let i = 0; i < 250; i++) old.messages.insert('sess_b', rec(`archived message ${i} ${i % 2 ? '東京都' : 'Grüße'}`));
         old.messages.insert('sess_b', rec('archived but revoked', { deleted: true }));

@@ -348,7 +348,9 @@ describe('ingestion scenarios', () => {
         { key: failing, update: { status: proto.WebMessageInfo.Status.ERROR, messageStubParameters: ['463', 'account restricted'] } },
       ]),
     );
-    expect(h.message(BOB.pn, 'ACK2')).toMatchObject({ ackLevel: 0, status: 'error', error: '463: account restricted' });
+    expect(h.message(BOB.pn, 'ACK2')).toMatchObject({ ackLevel: 0, status: 'error' });
+    // The stored error is the readable text of the code (whatsapp/send-errors.ts).
+    expect(h.message(BOB.pn, 'ACK2')!.error).toMatch(/^WhatsApp refused this message: the account is restricted.*\(463\)$/);
     // Group receipts raise to read when someone read it.
     const groupKey = { remoteJid: GROUP, fromMe: true, id: 'ACK3', participant: ME.lid };
     await h.deliver(textMessage(groupKey, 'all', 3, {}, { status: proto.WebMessageInfo.Status.SERVER_ACK }), 'append');

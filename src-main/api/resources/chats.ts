@@ -5,7 +5,7 @@ import { principalOf } from '../middleware/auth.js';
 import { bodyOf, noContent, pageOf, param } from '../http.js';
 import { listOf, ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
-import { ChatListQuery, ListQuery, PresenceBody } from '../schemas.js';
+import { ChatListQuery, ListQuery, PresenceBody, ReadChatQuery } from '../schemas.js';
 
 /** A page of messages; `prevCursor` only on `around` pages and pages reached with one (additive). */
 const messageWindowSchema = {
@@ -118,13 +118,21 @@ export function registerChatRoutes(api: ApiRegistry, deps: ApiDeps): void {
     path: '/sessions/{session}/chats/{cid}/read',
     operationId: 'markChatRead',
     summary: 'Mark a chat read',
-    description: 'Clears the gateway\'s unread counter only (WhatsApp is not told). Idempotent.',
+    description:
+      'Clears the gateway\'s unread counter and announces the chat (`chat.updated`). Idempotent. Read receipts go to ' +
+      'WhatsApp for the unread incoming messages (at most the newest 100) when the session is live and `receipts=true`, ' +
+      'or `receipts` is absent and the session\'s `autoRead` is on; without a live client nothing is sent.',
     tag: 'Chats',
     access: 'send',
     pathParams: PARAMS,
-    responses: { 200: { description: 'The chat', schema: ref('Chat') } },
-    handler(ctx) {
-      ctx.body = chats.markRead(principalOf(ctx), param(ctx, 'session'), param(ctx, 'cid'));
+    query: ReadChatQuery,
+    responses: {
+      200: { description: 'The chat', schema: ref('Chat') },
+      502: { description: 'WhatsApp did not take the read receipts (the counter is unchanged)', schema: ref('Error') },
+    },
+    async handler(ctx) {
+      const receipts = ctx.query.receipts;
+      ctx.body = await chats.markRead(principalOf(ctx), param(ctx, 'session'), param(ctx, 'cid'), { receipts });
     },
   });
 }

@@ -80,6 +80,11 @@ export function createMediaRepository(db: Db) {
     ON CONFLICT (message_pk) DO UPDATE SET state = 'queued', priority = MAX(priority, excluded.priority), attempts = 0,
       next_attempt_at = excluded.next_attempt_at, error = NULL, updated_at = excluded.updated_at
     WHERE media_jobs.state <> 'done' OR media_jobs.sha256 IS NULL`);
+  // issue 13: the file of a message we send is ours already: its job is born done.
+  const insertDoneJob = db.prepare(`INSERT INTO media_jobs
+      (message_pk, session_id, kind, state, sha256, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
+    VALUES (?, ?, ?, 'done', ?, ?, 0, 0, 0, ?, ?)
+    ON CONFLICT (message_pk) DO UPDATE SET state = 'done', sha256 = excluded.sha256, error = NULL, updated_at = excluded.updated_at`);
   const jobByPk = db.prepare('SELECT * FROM media_jobs WHERE message_pk = ?');
   const due = db.prepare(`SELECT j.*, m.chat_jid, m.wa_message_id, m.raw FROM media_jobs j JOIN messages m ON m.pk = j.message_pk
     WHERE j.state = 'queued' AND j.next_attempt_at <= ? ORDER BY j.priority DESC, j.next_attempt_at LIMIT ?`);
@@ -151,6 +156,13 @@ export function createMediaRepository(db: Db) {
       db.transaction(() => {
         insertFile.run(file.sha256, file.size, file.mimetype, now);
         setDone.run(file.sha256, now, messagePk);
+      })();
+    },
+    /** A message we send with a file already in the media store: record the file and a done job (issue 13). */
+    recordSent(messagePk: number, sessionId: string, kind: string, file: { sha256: string; size: number; mimetype: string | null }, now: number): void {
+      db.transaction(() => {
+        insertFile.run(file.sha256, file.size, file.mimetype, now);
+        insertDoneJob.run(messagePk, sessionId, kind, file.sha256, file.size, now, now);
       })();
     },
     markRetry(messagePk: number, attempts: number, nextAttemptAt: number, error: string, now: number): void {

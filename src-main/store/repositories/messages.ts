@@ -182,6 +182,15 @@ export interface ReactionRow {
   timestamp: number;
 }
 
+/** An incoming message a read receipt names (issue 13). */
+export interface UnreadRow {
+  pk: number;
+  wa_message_id: string;
+  sender_jid: string | null;
+  sender_lid: string | null;
+  raw: string | null;
+}
+
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
 /** Messages of chats and channel posts. Statements are prepared once; callers wrap batches in db.transaction. */
@@ -268,6 +277,12 @@ export function createMessagesRepository(db: Db) {
   const setError = db.prepare('UPDATE messages SET ack_level = 0, error = ? WHERE pk = ?');
   const setEdited = db.prepare('UPDATE messages SET body = ?, edited = 1 WHERE pk = ?');
   const setDeleted = db.prepare('UPDATE messages SET deleted = 1 WHERE pk = ?');
+  // issue 13: a retried send is pending again; the unread incoming messages a read receipt names.
+  const setPending = db.prepare('UPDATE messages SET ack_level = 1, error = NULL WHERE pk = ?');
+  const unreadIncoming = db.prepare(`SELECT pk, wa_message_id, sender_jid, sender_lid, raw FROM messages
+    WHERE session_id = ? AND chat_jid = ? AND from_me = 0 AND placeholder = 0 AND deleted = 0
+      AND type NOT IN ('system', 'reaction')
+    ORDER BY timestamp DESC, pk DESC LIMIT ?`);
   const deleteOne = db.prepare('DELETE FROM messages WHERE pk = ?');
   const deleteChat = db.prepare('DELETE FROM messages WHERE session_id = ? AND chat_jid = ?');
   const moveChat = db.prepare(
@@ -417,6 +432,14 @@ export function createMessagesRepository(db: Db) {
     },
     setDeleted(pk: number): void {
       setDeleted.run(pk);
+    },
+    /** A failed send of ours goes out again: pending, no error (issue 13). */
+    setPending(pk: number): void {
+      setPending.run(pk);
+    },
+    /** The newest `limit` incoming messages of a chat that count as unread (what a read receipt names). */
+    unreadIncoming(sessionId: string, chatJid: string, limit: number): UnreadRow[] {
+      return limit > 0 ? (unreadIncoming.all(sessionId, chatJid, limit) as UnreadRow[]) : [];
     },
     remove(pk: number): void {
       deleteOne.run(pk);

@@ -10,7 +10,7 @@
  *   ingestor only ever sees a gated view of the emitter that goes quiet at the same moment.
  * - Every failure a caller sees is an AppError with a plain message; stacks stay in the log.
  *
- * Size (~510 lines): one class, the client's connection state machine plus its outgoing actions, which must
+ * Size (~500 lines): one class, the client's connection state machine plus its outgoing actions, which must
  * check that state; input checks, failures and the socket gate are in outgoing.ts, failures.ts, gated-socket.ts.
  */
 import {
@@ -43,8 +43,11 @@ import type {
   ClientContext,
   HistoryAnchor,
   ClientUpdate,
+  MessageRef,
+  OutgoingMessage,
   OutgoingText,
   PresenceState,
+  SendOptions,
   SendResult,
   WhatsAppClient,
   WhatsAppClientFactory,
@@ -57,6 +60,8 @@ import type { SocketFactory, SocketLike } from '../socket.js';
 import { readRawContent, writeRawMessage } from '../raw-message.js';
 import { createSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 import { describeClose, isAlreadyFollowing, messageOf, upstream, withTimeout } from './failures.js';
+import { editMessage, revokeMessage, sendReadReceipts } from './actions.js';
+import { checkOutgoing, sendOutgoing, type SendContext } from './send.js';
 import { gatedSocket } from './gated-socket.js';
 import {
   accountIdentity,
@@ -410,69 +415,33 @@ class BaileysClient implements WhatsAppClient {
   }
 
   async sendText(message: OutgoingText): Promise<SendResult> {
-    const { to, text, replyTo } = message;
-    const mentions = message.mentions ?? [];
-    checkOutgoingText(message);
+    return this.send({ type: 'text', ...message });
+  }
+
+  // Issue 13: every kind, edits, revokes and read receipts (send.ts holds the content shapes and stored rows).
+  async send(message: OutgoingMessage, options: SendOptions = {}): Promise<SendResult> {
+    checkOutgoing(message);
     const sock = this.requireOpen();
-    const quoted = replyTo ? quotedMessage(this.store, this.sessionId, replyTo) : undefined;
+    return sendOutgoing(this.sendContext(), sock, message, options);
+  }
 
-    const me = accountIdentity(sock.user);
-    const chatJid = storedChatJid(this.store, this.sessionId, to, me);
-    const waMessageId = generateMessageIDV2(sock.user?.id);
-    const timestamp = this.now();
-    const record = pendingTextRecord({
-      waMessageId,
-      chatJid,
-      me,
-      pushName: sock.user?.name ?? null,
-      text,
-      mentions,
-      mentionNames: mentionNames(this.store, this.sessionId, mentions),
-      replyTo: replyTo ?? null,
-      timestamp,
-    });
-    // Stored BEFORE sending, so the message exists (pending) even if the app dies mid-send, and the echoed
-    // 'append' upsert of the same id finds it instead of inserting a second row.
-    const pk = this.store.transaction(() => {
-      this.store.chats.ensure(this.sessionId, chatJid, isGroupJid(chatJid) ? 'group' : 'dm');
-      const inserted = this.store.messages.insert(this.sessionId, record, timestamp);
-      this.store.chats.touch(this.sessionId, chatJid, timestamp);
-      return inserted;
-    });
-    if (pk === null) {
-      throw new AppError('internal', 'a message with the generated id already exists; try again');
-    }
-    const pending = this.store.messages.find(this.sessionId, chatJid, waMessageId);
-    if (pending) this.publish('message', rowToMessage(pending));
+  async editMessage(ref: MessageRef, text: string): Promise<void> {
+    const sock = this.requireOpen();
+    return editMessage(this.sendContext(), sock, ref, text);
+  }
 
-    const content: AnyMessageContent = mentions.length ? { text, mentions } : { text };
-    const options: MiscMessageGenerationOptions = { messageId: waMessageId };
-    if (quoted) options.quoted = quoted;
-    let sent: WAMessage | undefined;
-    try {
-      sent = await sock.sendMessage(to, content, options);
-    } catch (e) {
-      const err = upstream('WhatsApp did not accept the message', e);
-      try {
-        this.store.messages.setError(pk, err.message);
-        const failed = this.store.messages.find(this.sessionId, chatJid, waMessageId);
-        if (failed) this.publish('message.status', messageStatusPayload(failed));
-      } catch (storeErr) {
-        this.log.error({ err: storeErr }, 'could not record the send error');
-      }
-      throw new UpstreamError(err.message, { ...err.details, waMessageId });
-    }
-    if (sent) {
-      try {
-        const raw = writeRawMessage(sent);
-        if (raw) this.store.messages.setRaw(pk, raw);
-      } catch (e) {
-        // The message went out; only retries and replies to it lose their source.
-        this.log.error({ err: e, waMessageId }, 'could not store the sent message');
-      }
-    }
-    const row = this.store.messages.find(this.sessionId, chatJid, waMessageId);
-    return { waMessageId, status: ackStatus(row?.ack_level ?? 1), timestamp };
+  async revokeMessage(ref: MessageRef): Promise<void> {
+    const sock = this.requireOpen();
+    return revokeMessage(this.sendContext(), sock, ref);
+  }
+
+  async sendReadReceipts(refs: MessageRef[]): Promise<void> {
+    const sock = this.requireOpen();
+    return sendReadReceipts(this.sendContext(), sock, refs);
+  }
+
+  private sendContext(): SendContext {
+    return { store: this.store, sessionId: this.sessionId, now: this.now, log: this.log, publish: (event, payload) => this.publish(event, payload) };
   }
 
   async createChannel(name: string, description?: string): Promise<ChannelInfo> {

@@ -3,6 +3,7 @@
  * AppError a caller sees (stacks stay in the log), and a timeout for promises Baileys may leave pending.
  */
 import { AppError, UpstreamError, isAppError } from '../../core/errors.js';
+import { knownSendFailure } from '../send-errors.js';
 
 /** statusCode and a short reason of a connection close (a Boom carries output.statusCode). */
 export function describeClose(error: unknown): { statusCode: number | undefined; reason: string } {
@@ -54,4 +55,19 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
       },
     );
   });
+}
+
+/**
+ * A send WhatsApp refused at once (sock.sendMessage rejected), as the caller and the stored message's `error`
+ * see it (issue 13): the readable text of a known status code (whatsapp/send-errors.ts), a timeout as such, else
+ * "WhatsApp did not accept the message: <first line>". Already an AppError (our own checks): unchanged.
+ */
+export function sendFailure(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const code = statusCodeOf(e);
+  const msg = messageOf(e);
+  const timedOut = code === 408 || /timed? ?out/i.test(msg);
+  const known = knownSendFailure(timedOut ? 408 : code);
+  const text = known ?? (msg ? `WhatsApp did not accept the message: ${msg}` : 'WhatsApp did not accept the message');
+  return new UpstreamError(text, { ...(code !== undefined ? { statusCode: code } : {}), ...(msg && known ? { reason: msg } : {}) });
 }

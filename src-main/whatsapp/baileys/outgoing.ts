@@ -3,12 +3,13 @@
  * a text message (stored before sending), the stored message a reply quotes, our account identity, and the
  * channel a newsletter answer describes.
  */
-import type { Contact, NewsletterMetadata, WAMessage } from '@whiskeysockets/baileys';
+import type { Contact, NewsletterMetadata, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { isChannelJid, isChatJid, isGroupJid, isLidJid, isPhoneJid, jidUser, normalizeJid, phoneJid } from '../../core/jid.js';
 import type { MessageRecord } from '../../core/types.js';
 import type { AccountIdentity, ChannelInfo, OutgoingText } from '../../core/whatsapp-port.js';
 import type { Store } from '../../store/index.js';
+import type { MessageRow } from '../../store/repositories/messages.js';
 import { readRawMessage } from '../raw-message.js';
 
 export const MAX_TEXT_LENGTH = 65_536;
@@ -163,4 +164,21 @@ export function mentionNames(store: Store, sessionId: string, mentions: string[]
     if (name) names[jidUser(jid)] = name;
   }
   return names;
+}
+
+/** The key WhatsApp knows a stored message by: its stored payload's key, else one built from the row. */
+export function storedKey(store: Store, sessionId: string, row: Pick<MessageRow, 'wa_message_id' | 'chat_jid' | 'from_me' | 'sender_jid' | 'sender_lid'>, remoteJid?: string): WAMessageKey {
+  const raw = store.messages.raw(sessionId, row.wa_message_id);
+  if (raw) {
+    try {
+      const m = readRawMessage(raw);
+      if (m?.key?.id === row.wa_message_id && m.key.remoteJid) return m.key;
+    } catch {
+      // an unreadable payload: build the key from the row
+    }
+  }
+  const jid = remoteJid ?? row.chat_jid;
+  const key: WAMessageKey = { remoteJid: jid, fromMe: row.from_me === 1, id: row.wa_message_id };
+  if (isGroupJid(jid) && row.from_me !== 1) key.participant = row.sender_lid ?? row.sender_jid ?? undefined;
+  return key;
 }

@@ -7,7 +7,9 @@ import { proto, type BaileysEventMap, type WAMessage, type WAMessageKey } from '
 import { ackStatus, type Message, type MessageRecord } from '../../core/types.js';
 import { rowToMessage, type MessageSummary } from '../../store/repositories/messages.js';
 import { canonicalChatJid, canonicalJid, chatKind, isLidJid, normalizeJid } from '../../core/jid.js';
-import { editedBody, errorText, mapMessage, protocolAction, reactionRemoval, receiptLevel, statusOf, stubTypeOf, toNum, type ProtocolAction } from '../mapper.js';
+import { ackFailureText } from '../send-errors.js';
+import { stringParams } from '../proto-values.js';
+import { editedBody, mapMessage, protocolAction, reactionRemoval, receiptLevel, statusOf, stubTypeOf, toNum, type ProtocolAction } from '../mapper.js';
 import { each, emit, emitStatus, guard, noteMedia, warn, type Batch } from './batch.js';
 import { flushTouches, touch } from './chats.js';
 import { harvestKey, resolveLid, resolvePn, type SessionState } from './identity.js';
@@ -290,7 +292,8 @@ export function updateMessages(b: Batch, list: BaileysEventMap['messages.update'
       if (level === Status.ERROR) {
         // An error ack for something already delivered is stale; otherwise record it with its text.
         if (row.ack_level !== 0 && row.ack_level < Status.DELIVERY_ACK) {
-          store.messages.setError(row.pk, errorText(update.messageStubParameters) ?? 'error');
+          // A readable text for the person who sent it (whatsapp/send-errors.ts), e.g. 463 = account restricted.
+          store.messages.setError(row.pk, ackFailureText(stringParams(update)) ?? 'error');
           changed = true;
         }
       } else if (level !== null && level > row.ack_level && store.messages.raiseAck(row.pk, level)) {

@@ -32,6 +32,8 @@ import {
   SimulatedSocket,
   isPairedCreds,
   type PresenceRecord,
+  type ReadReceiptRecord,
+  type ReceivedRecord,
   type SandboxEnvironment,
   type SandboxSessionRuntime,
   type SandboxTimers,
@@ -72,6 +74,10 @@ export interface SandboxSessionState {
   presence: PresenceRecord[];
   /** Messages sent through this session's sockets. */
   sent: number;
+  /** Issue 13: what the simulated contacts received (every kind, edits and deletes), newest last, the last 100. */
+  received: ReceivedRecord[];
+  /** Read receipts the simulated contacts saw, newest last, the last 100. */
+  readReceipts: ReadReceiptRecord[];
 }
 
 export interface SandboxController {
@@ -173,6 +179,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     liveFor,
     historyComplete: opts.historyComplete,
     reupload: opts.media ? (msg) => opts.media!.reupload(msg) : undefined,
+    cdnPut: opts.media ? (path, bytes) => opts.media!.cdn.put(path, bytes) : undefined,
   };
 
   function runtime(sessionId: string): SandboxSessionRuntime {
@@ -183,6 +190,8 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
         paired: false,
         presence: [],
         sent: 0,
+        received: [],
+        readReceipts: [],
         socket: null,
         rng: new Prng(seed ^ hashString(sessionId), forgotten === 0 ? `session:${startedAt}` : `session:${startedAt}:${forgotten}`),
         live: null,
@@ -240,13 +249,15 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
     },
     state(sessionId) {
       const session = sessions.get(sessionId);
-      if (!session) return { paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0 };
+      if (!session) return { paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0, received: [], readReceipts: [] };
       return {
         paired: session.paired,
         waitingForPairing: !!session.socket?.waitingForPairing(),
         reachable: !session.unreachable,
         presence: session.presence.map((p) => ({ ...p })),
         sent: session.sent,
+        received: session.received.map((r) => ({ ...r })),
+        readReceipts: session.readReceipts.map((r) => ({ ...r, ids: [...r.ids] })),
       };
     },
     disconnect(sessionId, statusCode = 428) {
@@ -277,4 +288,4 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
 export { generateSandboxAccount, generateMessages, sandboxMe, SANDBOX_ACCOUNT_NAME, SANDBOX_DEFAULT_END_AT } from './account.js';
 export type { SandboxAccount, SandboxChannel, SandboxChat, SandboxMe, SandboxPerson, GenerateAccountOptions, GenerateMessagesOptions } from './account.js';
 export { planHistory, type HistoryChunk } from './history.js';
-export { DEFAULT_SANDBOX_TIMING, SandboxBoom, type PresenceRecord, type SandboxTimers, type SandboxTiming } from './socket.js';
+export { DEFAULT_SANDBOX_TIMING, SandboxBoom, type PresenceRecord, type ReadReceiptRecord, type ReceivedRecord, type SandboxTimers, type SandboxTiming } from './socket.js';

@@ -12,9 +12,9 @@
  *   receipts (messages.update for 1:1, message-receipt.update for groups);
  * - end(err) closes with lastDisconnect.error = err; logout() closes with 401.
  *
- * Size (~650 lines): one class, because the socket's lifecycle (pairing, restart, open, history, live, close)
- * is one state machine over one event buffer; splitting it would spread that state across files. Not split in
- * this round: its pieces (pairing, send echo and receipts) are candidates for the next one.
+ * Size (~700 lines): one class, because the socket's lifecycle (pairing, restart, open, history, live, close)
+ * is one state machine over one event buffer; splitting it would spread that state across files. What a
+ * contact received is classified in received.ts; pairing, send echo and receipts are candidates for a next split.
  */
 import {
   WAMessageStatus,
@@ -42,12 +42,16 @@ import {
   type WAMessageKey,
   type WAPresence,
 } from '@whiskeysockets/baileys';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { SocketFactoryOptions, SocketLike } from '../socket.js';
 import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat } from './account.js';
 import { sandboxGroupMetadata, sandboxGroups } from './groups.js';
 import { planHistory, type HistoryChunk } from './history.js';
 import { onDemandAnswer, phoneOnlyIds } from './on-demand.js';
+import { describeReceived, type ReadReceiptRecord, type ReceivedRecord } from './received.js';
+
+export type { ReadReceiptRecord, ReceivedRecord } from './received.js';
 import type { LiveStream } from './live.js';
 import type { Prng } from './prng.js';
 
@@ -108,6 +112,9 @@ export interface SandboxSessionRuntime {
   paired: boolean;
   presence: PresenceRecord[];
   sent: number;
+  /** Issue 13: what the contacts received and the read receipts they saw (bounded, newest last). */
+  received: ReceivedRecord[];
+  readReceipts: ReadReceiptRecord[];
   socket: SimulatedSocket | null;
   /** Seeded per session: QR refs, pairing codes, channel ids. */
   rng: Prng;
@@ -138,6 +145,8 @@ export interface SandboxEnvironment {
   historyComplete?: ((sessionId: string) => boolean) | undefined;
   /** The phone's answer to a media re-upload request (media-assets.ts reupload); absent: 404. */
   reupload?: ((msg: WAMessage) => Promise<WAMessage>) | undefined;
+  /** Stores an uploaded (encrypted) blob on the sandbox CDN and returns its URL; absent: uploads go nowhere. */
+  cdnPut?: ((path: string, bytes: Buffer) => string) | undefined;
 }
 
 /** What Baileys throws and puts in lastDisconnect.error: an Error with Boom's output.statusCode. */
@@ -155,10 +164,13 @@ export class SandboxBoom extends Error {
 }
 
 const MAX_PRESENCE_RECORDS = 100;
+const MAX_RECEIVED_RECORDS = 100;
 const PHONE_DIGITS = /^[1-9][0-9]{6,14}$/;
 const NEWSLETTER_JID = /^[0-9]{5,25}@newsletter$/;
 /** Sends to numbers starting with 000 fail like a 463 (no privacy token): a way to test error paths. */
 const FAILING_RECIPIENT = /^000/;
+/** Sends to numbers starting with 0009 are refused at once, as a send that timed out (issue 13: the synchronous path). */
+const REFUSING_RECIPIENT = /^0009/;
 
 export function isPairedCreds(creds: AuthenticationCreds | undefined): boolean {
   return !!creds?.account && !!creds.me?.id;
@@ -225,6 +237,7 @@ export class SimulatedSocket {
       updateMediaMessage: (msg) => this.updateMediaMessage(msg),
       fetchMessageHistory: (count, key, oldestTimestamp) => this.fetchMessageHistory(count, key, oldestTimestamp),
       groupMetadata: (jid) => this.groupMetadata(jid),
+      readMessages: (keys) => this.readMessages(keys),
     };
   }
 
@@ -524,10 +537,15 @@ export class SimulatedSocket {
   async sendMessage(jid: string, content: AnyMessageContent, options: MiscMessageGenerationOptions = {}): Promise<WAMessage | undefined> {
     this.requireOpen();
     if (typeof jid !== 'string' || !jidDecode(jid)?.user) throw new SandboxBoom(`Invalid JID: ${String(jid)}`, 400);
+    if (REFUSING_RECIPIENT.test(jidDecode(jid)?.user ?? '')) throw new SandboxBoom('Timed Out', 408);
     const me = this.creds.me!;
-    const upload: WAMediaUploadFunction = async (_path, { mediaType }) => {
+    const upload: WAMediaUploadFunction = async (encFilePath, { mediaType }) => {
       const name = `sandbox-${this.session.rng.hex(16).toLowerCase()}.enc`;
-      return { mediaUrl: `https://mmg.whatsapp.net/v/t62.${mediaType}/${name}`, directPath: `/v/t62.${mediaType}/${name}` };
+      const path = `/v/t62.${mediaType}/${name}`;
+      // With the sandbox CDN the encrypted file really goes up, as to WhatsApp's media servers. No directPath:
+      // Baileys' download prefers it over the url and would go to mmg.whatsapp.net (docs/BAILEYS.md section 7).
+      if (this.env.cdnPut) return { mediaUrl: this.env.cdnPut(path, await readFile(encFilePath)), directPath: '' };
+      return { mediaUrl: `https://mmg.whatsapp.net${path}`, directPath: path };
     };
     const message = await generateWAMessage(jid, content, {
       logger: this.log,
@@ -541,9 +559,32 @@ export class SimulatedSocket {
     // rc14 reports nothing on server ack; the echo is what says "sent".
     message.status = WAMessageStatus.SERVER_ACK;
     this.session.sent += 1;
+    this.noteReceived(jid, message);
     this.after(0, () => this.receive(message, 'append'));
     this.scheduleReceipts(jid, message);
     return message;
+  }
+
+  /** What the contact's phone now shows (the sandbox inspector's `received`, received.ts). */
+  private noteReceived(jid: string, message: WAMessage): void {
+    const records = this.session.received;
+    records.push({ id: message.key.id ?? '', to: jid, ...describeReceived(message), at: this.env.now() });
+    if (records.length > MAX_RECEIVED_RECORDS) records.splice(0, records.length - MAX_RECEIVED_RECORDS);
+  }
+
+  /** Baileys' readMessages: read receipts to the senders (the sandbox inspector's `readReceipts`). */
+  async readMessages(keys: WAMessageKey[]): Promise<void> {
+    this.requireOpen();
+    const byChat = new Map<string, string[]>();
+    for (const key of keys) {
+      if (!key?.remoteJid || !key.id || key.fromMe) continue;
+      const ids = byChat.get(key.remoteJid) ?? [];
+      ids.push(key.id);
+      byChat.set(key.remoteJid, ids);
+    }
+    const records = this.session.readReceipts;
+    for (const [jid, ids] of byChat) records.push({ jid, ids, at: this.env.now() });
+    if (records.length > MAX_RECEIVED_RECORDS) records.splice(0, records.length - MAX_RECEIVED_RECORDS);
   }
 
   private scheduleReceipts(jid: string, message: WAMessage): void {

@@ -341,11 +341,13 @@ describe('Baileys adapter', () => {
       fake.failSend = failure;
       const err = await caught(client.sendText({ to: PEER, text: 'hello' }));
       expect(err.status).toBe(502);
-      expect(err.message).toBe('WhatsApp did not accept the message: restricted account');
+      // A known code reads as what it means for the person (whatsapp/send-errors.ts); WhatsApp's words stay in details.
+      expect(err.message).toMatch(/^WhatsApp refused this message: the account is restricted .*\(463\)$/);
+      expect(err.details).toMatchObject({ statusCode: 463, reason: 'restricted account' });
       expect(JSON.stringify(err.details)).not.toContain('secret/internal');
       const id = err.details['waMessageId'] as string;
       const row = t.store.messages.findById(SESSION_ID, id);
-      expect(row).toMatchObject({ ack_level: 0, error: 'WhatsApp did not accept the message: restricted account' });
+      expect(row).toMatchObject({ ack_level: 0, error: err.message });
     });
 
     it('announces our own send (message, pending) and its failure (message.status, error) when given a publisher', async () => {

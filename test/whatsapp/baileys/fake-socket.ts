@@ -14,7 +14,9 @@ import {
   type ConnectionState,
   type MiscMessageGenerationOptions,
   type NewsletterMetadata,
+  type WAMediaUploadFunction,
   type WAMessage,
+  type WAMessageKey,
 } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { SocketFactory, SocketFactoryOptions, SocketLike } from '../../../src-main/whatsapp/socket.js';
@@ -42,7 +44,11 @@ export interface FakeSocket {
     pairingCode: string[];
     end: (Error | undefined)[];
     logout: number;
+    /** Keys given to readMessages (read receipts). */
+    readMessages: WAMessageKey[][];
   };
+  /** Where media goes (a loopback server in tests that send media); unset: a media send fails. */
+  upload?: WAMediaUploadFunction;
   /** Called inside sendMessage before anything else (to look at the database at that moment). */
   onSend?: (jid: string, messageId: string | undefined) => void;
   failSend?: Error;
@@ -79,7 +85,7 @@ export function createFakeSocket(options: SocketFactoryOptions): FakeSocket {
   const fake: FakeSocket = {
     ev,
     options,
-    calls: { sendMessage: [], presence: [], newsletterCreate: [], newsletterFollow: [], pairingCode: [], end: [], logout: 0 },
+    calls: { sendMessage: [], presence: [], newsletterCreate: [], newsletterFollow: [], pairingCode: [], end: [], logout: 0, readMessages: [] },
     sock: undefined as unknown as SocketLike,
     qr(code) {
       ev.emit('connection.update', { qr: code });
@@ -130,8 +136,9 @@ export function createFakeSocket(options: SocketFactoryOptions): FakeSocket {
         userJid: creds.me?.id ?? '',
         ...(opts?.messageId ? { messageId: opts.messageId } : {}),
         ...(opts?.quoted ? { quoted: opts.quoted } : {}),
-        upload: async () => {
-          throw new Error('no media in tests');
+        upload: async (path, opts) => {
+          if (!fake.upload) throw new Error('no media in tests');
+          return fake.upload(path, opts);
         },
       });
       process.nextTick(() => ev.emit('messages.upsert', { messages: [msg], type: 'append' }));
@@ -141,6 +148,9 @@ export function createFakeSocket(options: SocketFactoryOptions): FakeSocket {
       fake.calls.presence.push({ type, jid });
     },
     async presenceSubscribe() {},
+    async readMessages(keys: WAMessageKey[]) {
+      fake.calls.readMessages.push(keys);
+    },
     async newsletterCreate(name: string, description?: string) {
       fake.calls.newsletterCreate.push({ name, description });
       if (fake.failCreate) throw fake.failCreate;

@@ -102,7 +102,7 @@ describe('sandbox forget', () => {
     expect(sandbox.state('s1').waitingForPairing).toBe(true);
 
     sandbox.forget('s1');
-    expect(sandbox.state('s1')).toEqual({ paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0 });
+    expect(sandbox.state('s1')).toEqual({ paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0, received: [], readReceipts: [] });
     expect(sandbox.pair('s1')).toBe(false);
     const before = first.length;
     clock.advance(60_000);

@@ -158,7 +158,7 @@ describe('pairing', () => {
   it('pair() of an unknown session is false', () => {
     const { sandbox } = setup();
     expect(sandbox.pair('nobody')).toBe(false);
-    expect(sandbox.state('nobody')).toEqual({ paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0 });
+    expect(sandbox.state('nobody')).toEqual({ paired: false, waitingForPairing: false, reachable: true, presence: [], sent: 0, received: [], readReceipts: [] });
   });
 
   it('simulates an unreachable WhatsApp: the socket closes with a 408 WebSocket error before any QR, as Baileys reports it', () => {

@@ -1,7 +1,7 @@
 /**
  * The UI's only door to the gateway: typed functions over the REST API (API.md, base /api/v1). Works the same
  * in Electron and in a browser because it only uses fetch. Every failure is an ApiError carrying the error
- * envelope's message, which the screens show as is.
+ * envelope's message, which the screens show as is. (Long on purpose: one small method per route, in one place.)
  */
 import { ApiError, errorFromEnvelope } from './errors.js';
 import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookInput } from './webhook-types.js';
@@ -186,8 +186,11 @@ export class ApiClient {
   setPresence(sessionId: string, chatJid: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
     return this.request('PUT', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/presence`, { body: { state } });
   }
-  markRead(sessionId: string, chatJid: string): Promise<Chat> {
-    return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/read`, {});
+  /** Clears the unread counter; `receipts` says whether to send read receipts (absent: the session's autoRead). */
+  markRead(sessionId: string, chatJid: string, options: { receipts?: boolean } = {}): Promise<Chat> {
+    return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/read`, {
+      query: { receipts: options.receipts === undefined ? undefined : String(options.receipts) },
+    });
   }
   // ---- groups and contacts (issue 13) ----
   getGroup(sessionId: string, groupJid: string): Promise<GroupInfo> {
@@ -200,6 +203,49 @@ export class ApiClient {
     const body: Record<string, unknown> = { type: 'text', to, text };
     if (replyTo) body['replyTo'] = replyTo;
     return this.request('POST', `/sessions/${seg(sessionId)}/messages`, { body });
+  }
+
+  // ---- acting on chats (API.md "Acting on chats, groups, contacts, history") ----
+  /** Any JSON-bodied send: location, poll, reaction (emoji "" removes), forward, text, base64 media. */
+  sendMessage(sessionId: string, body: OutgoingMessage): Promise<SendResult> {
+    return this.request('POST', `/sessions/${seg(sessionId)}/messages`, { body });
+  }
+  /**
+   * A file as multipart/form-data (`file` plus the other fields). Upload progress comes through XHR where
+   * there is one (browsers); elsewhere (tests, fetchImpl given) fetch sends it without progress.
+   */
+  async sendFile(sessionId: string, input: OutgoingFile, onProgress?: (sent: number, total: number) => void): Promise<SendResult> {
+    const form = new FormData();
+    form.set('type', input.type);
+    form.set('to', input.to);
+    if (input.caption) form.set('caption', input.caption);
+    if (input.replyTo) form.set('replyTo', input.replyTo);
+    if (input.ptt) form.set('ptt', 'true');
+    form.set('mimetype', input.file.type || 'application/octet-stream');
+    form.set('filename', input.filename ?? (input.file instanceof File ? input.file.name : 'file'));
+    form.set('file', input.file, input.filename ?? (input.file instanceof File ? input.file.name : 'file'));
+    const url = this.baseUrl + `/sessions/${seg(sessionId)}/messages`;
+    const post = (token: string | null) => this.sendForm(url, form, token, onProgress);
+    let response = await post(this.options.getToken());
+    if (response.status === 401 && this.options.onUnauthorized) {
+      const renewed = await this.options.onUnauthorized().catch(() => null);
+      if (renewed) response = await post(renewed);
+    }
+    return this.parse<SendResult>(response);
+  }
+  /** PATCH .../messages/{id} `{text}`: 403 someone else's message, 409 past WhatsApp's edit window. */
+  editMessage(sessionId: string, chatJid: string, messageId: string, text: string): Promise<Message> {
+    return this.request('PATCH', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/messages/${seg(messageId)}`, { body: { text } });
+  }
+  /** DELETE .../messages/{id}?for=everyone|me: revoke our own message, or drop the local copy. */
+  deleteMessage(sessionId: string, chatJid: string, messageId: string, scope: 'everyone' | 'me'): Promise<void> {
+    return this.request('DELETE', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/messages/${seg(messageId)}`, {
+      query: { for: scope },
+    });
+  }
+  /** Sends a failed outgoing message again (the retry route for failed sends). */
+  retryMessage(sessionId: string, chatJid: string, messageId: string): Promise<SendResult> {
+    return this.request('POST', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}/messages/${seg(messageId)}:retry`, {});
   }
 
   /**
@@ -377,6 +423,30 @@ export class ApiClient {
     }
   }
 
+  /** A multipart POST; through XHR when available (upload progress), else fetch. */
+  private sendForm(url: string, form: FormData, token: string | null, onProgress?: (sent: number, total: number) => void): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers['authorization'] = `Bearer ${token}`;
+    const networkError = (cause: unknown) =>
+      new ApiError(0, 'network', `Cannot reach the gateway (${cause instanceof Error ? cause.message : String(cause)})`);
+    const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+    if (this.options.fetchImpl || !Xhr) {
+      return this.fetchImpl(url, { method: 'POST', headers, body: form }).catch((cause: unknown) => {
+        throw networkError(cause);
+      });
+    }
+    return new Promise<Response>((resolve, reject) => {
+      const xhr = new Xhr();
+      xhr.open('POST', url);
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event: { loaded: number; total: number; lengthComputable: boolean }) => onProgress?.(event.loaded, event.lengthComputable ? event.total : 0);
+      xhr.onload = () => resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText }));
+      xhr.onerror = () => reject(networkError(new Error('upload failed')));
+      xhr.onabort = () => reject(networkError(new Error('upload aborted')));
+      xhr.send(form);
+    });
+  }
+
   private async parse<T>(response: Response): Promise<T> {
     const text = await response.text().catch(() => '');
     let body: unknown = undefined;
@@ -390,6 +460,41 @@ export class ApiClient {
     if (!response.ok) throw errorFromEnvelope(response.status, body, response.statusText);
     return body as T;
   }
+}
+
+/** The part of XMLHttpRequest an upload uses (the main process's type-check has no DOM types). */
+interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  status: number;
+  statusText: string;
+  responseText: string;
+  send(body: FormData): void;
+}
+
+/** JSON bodies of POST /sessions/{session}/messages besides media files (API.md "Acting on chats"). */
+export type OutgoingMessage =
+  | { type: 'text'; to: string; text: string; replyTo?: string; mentions?: string[] }
+  | { type: 'location'; to: string; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'poll'; to: string; name: string; options: string[]; selectableCount?: number }
+  | { type: 'reaction'; to: string; messageId: string; emoji: string }
+  | { type: 'forward'; to: string; messageId: string; fromChat: string };
+
+export type OutgoingFileKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** A media message sent as multipart `file` (the gateway stores its bytes; 413 over the stated limit). */
+export interface OutgoingFile {
+  type: OutgoingFileKind;
+  to: string;
+  file: Blob;
+  filename?: string;
+  caption?: string;
+  replyTo?: string;
+  ptt?: boolean;
 }
 
 export type ExportFormat = 'json' | 'html' | 'txt' | 'csv';

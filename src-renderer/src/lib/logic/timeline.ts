@@ -50,6 +50,8 @@ export interface MessageStatusUpdate {
   error?: string | null;
   edited?: boolean;
   deleted?: boolean;
+  /** The new text of an edited message (API.md: `message.status` with `body` when `edited`). */
+  body?: string;
 }
 
 /** Applies a status update in place of the matching message; returns the same array when nothing matched. */
@@ -64,6 +66,7 @@ export function applyStatusUpdate(existing: readonly Message[], update: MessageS
     error: update.error === undefined ? current.error : update.error,
     edited: update.edited ?? current.edited,
     deleted: update.deleted ?? current.deleted,
+    body: update.edited && typeof update.body === 'string' ? update.body : current.body,
   };
   const next = existing.slice();
   next[at] = patched;

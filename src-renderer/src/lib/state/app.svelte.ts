@@ -138,6 +138,12 @@ export class AppState {
       case 'chat.deleted':
         inbox?.onChatDeleted(frame.payload);
         break;
+      case 'message.removed':
+        inbox?.onMessageRemoved(frame.payload);
+        break;
+      case 'chat.updated':
+        inbox?.setChat(frame.payload);
+        break;
       case 'webhook.disabled':
         this.webhooks.onChanged();
         break;

@@ -174,6 +174,12 @@ export class ConversationState {
     this.messages = upsertMessage(this.messages, message);
   }
 
+  /** A message deleted "for me": it leaves the loaded list. */
+  removeMessage(id: string): void {
+    const next = this.messages.filter((m) => m.id !== id && m.waMessageId !== id);
+    if (next.length !== this.messages.length) this.messages = next;
+  }
+
   applyStatus(update: MessageStatusUpdate): void {
     if (update.chatJid && update.chatJid !== this.jid) return;
     const next = applyStatusUpdate(this.messages, update);

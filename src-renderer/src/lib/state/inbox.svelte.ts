@@ -58,6 +58,22 @@ export class InboxState {
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
     void conversation.loadInitial().then(() => conversation.loadCoverage());
+    if (kind === 'chat') void this.readOnOpen(jid);
+  }
+
+  /**
+   * Opening a chat with unread messages reads it (POST .../read: the gateway clears its counter and sends the
+   * read receipts); the answer is the chat with its new counter. Chats with nothing unread are left alone.
+   */
+  private async readOnOpen(jid: string): Promise<void> {
+    const chat = this.chats.items.find((c) => c.jid === jid);
+    if (!chat || chat.unreadCount <= 0) return;
+    try {
+      // Opening the chat is the person reading it: the contact gets the blue ticks.
+      this.setChat(await this.api.markRead(this.sessionId, jid, { receipts: true }));
+    } catch {
+      // The badge stays; the header's "Mark read" button is there to try again and shows why it fails.
+    }
   }
 
   /** Opens a chat AT a message (a search result), highlighted, pageable both ways. */
@@ -67,6 +83,7 @@ export class InboxState {
     const conversation = new ConversationState(this.api, this.sessionId, jid, kind);
     this.open = conversation;
     void conversation.loadAround(messageId);
+    if (kind === 'chat') void this.readOnOpen(jid);
   }
 
   close(): void {
@@ -110,6 +127,7 @@ export class InboxState {
           error: update.error === undefined ? c.lastMessage.error : update.error,
           edited: update.edited ?? c.lastMessage.edited,
           deleted: update.deleted ?? c.lastMessage.deleted,
+          body: update.edited && typeof update.body === 'string' ? update.body : c.lastMessage.body,
         },
       }));
     }
@@ -132,6 +150,13 @@ export class InboxState {
       this.notice = 'This chat was deleted from the local store.';
       this.close();
     }
+  }
+
+  /** A message deleted "for me" (here or by another client of the API): off the open chat and the preview. */
+  onMessageRemoved({ chatJid, waMessageId }: EventPayloads['message.removed']): void {
+    if (this.open?.jid === chatJid) this.open.removeMessage(waMessageId);
+    const chat = this.chats.items.find((c) => c.jid === chatJid);
+    if (chat?.lastMessage?.waMessageId === waMessageId) this.refreshSoon();
   }
 
   setChat(chat: Chat): void {

@@ -113,6 +113,18 @@ export class MediaArchiveState {
     this.urls.release(this.urlKey(message, variant));
   }
 
+  /**
+   * Bytes we already have (a file we just sent): shown at once for that message, without a round trip.
+   * The gateway's copy is the same file, so the cached URL stays valid once the stored message arrives.
+   */
+  preload(chatJid: string, waMessageId: string, variant: MediaVariant, blob: Blob): void {
+    if (this.disposed) return;
+    const key = `${variant}\u0000${mediaKey(chatJid, waMessageId)}`;
+    if (this.urls.peek(key)) return;
+    this.urls.put(key, this.createUrl(blob));
+    if (variant === 'full') this.setLive(mediaKey(chatJid, waMessageId), 'done');
+  }
+
   /** Asks the gateway to (re)queue the download (the retry of a failed or expired file). */
   async requestDownload(message: ArchivedMessage): Promise<void> {
     const key = mediaKey(message.chatJid, message.waMessageId);

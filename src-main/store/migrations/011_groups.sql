@@ -1,4 +1,4 @@
--- 010: group metadata (issue 13). Two tables rather than a JSON column on chats: participant events
+-- 011: group metadata (issue 13). Two tables rather than a JSON column on chats: participant events
 -- (add, remove, promote, demote) change single rows, and the name resolver and the API read participants
 -- one by one; a JSON blob would need a read-modify-write per event and could not be queried.
 CREATE TABLE groups (
