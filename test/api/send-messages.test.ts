@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { MessageRecord } from '../../src-main/core/types.js';
+import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
 
 const ASSETS = join(import.meta.dirname, '../../resources/sandbox-media');
 const asset = (name: string) => readFileSync(join(ASSETS, name));
@@ -368,26 +369,7 @@ describe('sending over HTTP (sandbox)', () => {
   });
 });
 
-function ours(chatJid: string, id: string, timestamp: number) {
-  return {
-    waMessageId: id,
-    chatJid,
-    fromMe: true,
-    senderJid: null,
-    senderLid: null,
-    senderName: null,
-    type: 'text' as const,
-    body: 'ours',
-    media: null,
-    mentions: [],
-    mentionNames: {},
-    quotedMessageId: null,
-    timestamp,
-    ackLevel: 3,
-    error: null,
-    edited: false,
-    deleted: false,
-    placeholder: false,
-    raw: null,
-  };
+/** A stored text message of ours (fromMe, no sender), as a phone-sent message is stored. */
+function ours(chatJid: string, id: string, timestamp: number): MessageRecord {
+  return { ...textRecord(chatJid, id, timestamp, 'ours'), fromMe: true, senderJid: null, senderName: null };
 }

@@ -14,6 +14,7 @@ import {
   votePercents,
 } from '../../src-renderer/src/lib/logic/media.js';
 import { LruUrlCache } from '../../src-renderer/src/lib/logic/url-cache.js';
+import { ApiError, isStillDownloading } from '../../src-renderer/src/lib/api/errors.js';
 import type { ArchivedMessage } from '../../src-renderer/src/lib/api/types.js';
 import { makeMessage } from './fixtures.js';
 
@@ -171,5 +172,14 @@ describe('LruUrlCache', () => {
     expect(cache.peek('a')).toBeUndefined();
     cache.clear();
     expect(revoked.sort()).toEqual(['blob:a', 'blob:b', 'blob:c', 'blob:d', 'blob:e']);
+  });
+});
+
+describe('isStillDownloading', () => {
+  it('tells the gateway\'s "still downloading" answer (502, state queued) from a failed download and other errors', () => {
+    expect(isStillDownloading(new ApiError(502, 'internal', 'the download has not finished yet; ask again shortly', { id: 'X', state: 'queued' }))).toBe(true);
+    expect(isStillDownloading(new ApiError(502, 'internal', 'the media could not be downloaded', { id: 'X', reason: 'boom' }))).toBe(false);
+    expect(isStillDownloading(new ApiError(501, 'not_implemented', 'no live client', { state: 'queued' }))).toBe(false);
+    expect(isStillDownloading(new Error('network'))).toBe(false);
   });
 });

@@ -41,3 +41,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** The gateway's answer for a file it is still fetching: 502 with `details.state: 'queued'` and Retry-After. */
+export function isStillDownloading(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 502 && error.details.state === 'queued';
+}

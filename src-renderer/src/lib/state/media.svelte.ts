@@ -8,7 +8,7 @@
  * the blob); fine for what a chat archive holds, and the only way without credentials in a URL.
  */
 import type { ApiClient } from '../api/client.js';
-import { ApiError, describeError } from '../api/errors.js';
+import { ApiError, describeError, isStillDownloading } from '../api/errors.js';
 import type { ArchivedMessage, EventPayloads, MediaState } from '../api/types.js';
 import { isChannelJid } from '../logic/format.js';
 import { effectiveMediaState, mediaKey } from '../logic/media.js';
@@ -193,6 +193,12 @@ export class MediaArchiveState {
       return url;
     } catch (error) {
       if (variant === 'full' && !this.disposed && error instanceof ApiError) {
+        // Still downloading (the gateway waited a bounded time): not a failure; media.downloaded follows and
+        // whoever holds the file asks again (arrivalOf).
+        if (isStillDownloading(error)) {
+          this.setLive(state, 'queued');
+          throw error;
+        }
         // 501: not downloaded and no live client to fetch it now; the message keeps its own state.
         if (error.status === 410) this.setLive(state, 'expired');
         else if (error.status !== 501 && error.status !== 404) this.setLive(state, 'failed');
