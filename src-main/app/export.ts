@@ -123,7 +123,9 @@ export function createExportService(deps: { store: Store; sessions: SessionsServ
           const zip = createZipExport(exportFilename(chat, format), new Date(exportedAt));
           const piped = pipeline(zip.output, out);
           // If the reader goes away, stop producing (a document write would wait for a drain that never comes).
-          piped.catch((err: Error) => zip.document.destroy(err));
+          // Destroyed without an error: nobody listens for 'error' on the document between writes (yazl does not),
+          // and an unheard 'error' would end the process; writeChunk sees the close. `await piped` reports why.
+          piped.catch(() => zip.document.destroy());
           await writeExport(zip.document, writerFor(format, head), batches(), progress);
           zip.document.end();
           if (mediaFiles) {

@@ -21,8 +21,12 @@ export function createZipExport(documentName: string, mtime: Date): ZipExport {
   const zip = new ZipFile();
   const document = new PassThrough({ highWaterMark: 256 * 1024 });
   zip.addReadStream(document, documentName, { mtime, compress: true });
+  // yazl reports a failing entry (a media file gone from disk) as an 'error' on the ZipFile, which nothing else
+  // listens to: an unheard 'error' would end the process. The output stream carries it to whoever reads the zip.
+  const output = zip.outputStream as Readable;
+  zip.on('error', (err: Error) => output.destroy(err));
   return {
-    output: zip.outputStream as Readable,
+    output,
     document,
     addFile(path, open) {
       zip.addReadStreamLazy(path, { mtime, compress: false }, (cb) => {

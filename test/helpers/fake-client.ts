@@ -63,6 +63,10 @@ export function fakeWorld(options: { pairImmediately?: boolean } = {}): FakeWorl
       async sendText(m) {
         return { waMessageId: `OUT${m.to.length}`, status: 'pending', timestamp: Date.now() };
       },
+      // The API's POST .../messages goes through send() for every kind; this double accepts them all.
+      async send(m) {
+        return { waMessageId: `OUT${m.to.length}`, status: 'pending', timestamp: Date.now() };
+      },
       async createChannel(name, description) {
         world.created.push({ name, description });
         channelCounter += 1;
