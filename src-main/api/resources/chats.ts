@@ -5,7 +5,8 @@ import { principalOf } from '../middleware/auth.js';
 import { bodyOf, noContent, pageOf, param } from '../http.js';
 import { listOf, ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
-import { ChatListQuery, ListQuery, PresenceBody, ReadChatQuery } from '../schemas.js';
+import { ChatListQuery, ListQuery, PresenceBody } from '../schemas.js';
+import { ReadChatQuery } from '../send-schemas.js';
 
 /** A page of messages; `prevCursor` only on `around` pages and pages reached with one (additive). */
 const messageWindowSchema = {

@@ -10,7 +10,8 @@ import { readMultipart } from '../middleware/body.js';
 import { noContent, param, parseBody } from '../http.js';
 import { ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
-import { DeleteMessageQuery, EditMessageBody, SendMessageBody, SendMultipartSchema, SendResultSchema } from '../schemas.js';
+import { SendResultSchema } from '../schemas.js';
+import { DeleteMessageQuery, EditMessageBody, SendMessageBody, SendMultipartSchema } from '../send-schemas.js';
 import type { ApiContext } from '../state.js';
 
 const PARAMS = {

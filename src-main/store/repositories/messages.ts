@@ -1,3 +1,12 @@
+/**
+ * The messages table: the row and API shapes (`rowToMessage`), the ingestion hot path (positional prepared
+ * inserts, one unique index: migration 002), keyset pages both ways, and the per-row updates receipts, edits,
+ * revokes and sends make.
+ *
+ * Size (~490 lines): one repository over one table whose ~40 statements are prepared together once per
+ * connection; the row types and mappers above it are what those statements return. The other queries on
+ * messages live where their reader is (message-context.ts, exports.ts, search.ts).
+ */
 import type { Db } from '../database.js';
 import { inListStatements } from '../in-list.js';
 import type { MessageRecord, Message, MessageType } from '../../core/types.js';
