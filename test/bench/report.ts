@@ -105,9 +105,23 @@ could use the same validity check but live in \`api/resources\` (being reworked 
 (src-main/webhooks/delivery-worker.ts), so one endpoint's throughput is 1 / round trip. The round trip to a receiver in
 another process is mostly scheduling on a busy machine: ${num(get(d, 'deliveredDuringLoad'))} events delivered during the load,
 then ${num(get(d, 'outboxEndOfLoad'))} drained in ${num(get(d, 'drainMs'))} ms once the publisher stopped competing for the CPU.
+**Measured today (2026-11-26), same code:** \`npm run bench -- --only webhooks\` on the quiet machine at 14:00 (3 s of
+load): p99 19.7 ms, outbox peak 28 rows, both within target; the full run of this report (10 s of load): p99 just
+over the line with a max close to it, i.e. one or two stalls of ~100 ms in ten seconds rather than a growing queue (the
+outbox drains to 0-3 rows as soon as the load stops). Under \`npm test\` alongside (12:59): p99 535 ms, peak 542.
 **Proposed:** HTTP/1.1 pipelining on one keep-alive connection per endpoint (requests written back to back, answers read in
 order: order at the receiver kept with several requests in flight), or a window of N concurrent requests per healthy
 endpoint for receivers that do not need order.`,
+  },
+  {
+    prefix: 'paging.http.',
+    note: () => `**Not a regression of the code, a freshly built database.** The median is ~2 ms; the p99 comes from a few
+stalls of ~80-90 ms. \`npm run bench -- --only paging\` with a fixture built fresh for the run gave p99 80-91 ms at three
+commits (ad1e985, 5d600f0, ff2a5e4, the last one from before today's merges), and 4.8 ms at ff2a5e4 on a fixture reused from
+an earlier run (\`WAGW_BENCH_FIXTURE_DIR\`); the committed report of the morning (reused fixture) had 6 ms. So the stalls
+come with a database the gateway opens right after 660 MiB were written to it (the likely cause: the checkpoint worker
+copying that WAL into the database file while the first pages are served, competing for the 2 cores and the disk), not
+from the page path. Not diagnosed further in this change.`,
   },
   {
     prefix: 'memory.history_sync',
