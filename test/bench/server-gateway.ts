@@ -17,6 +17,9 @@ if (!dataDir) {
 const gateway = createGateway(defaultConfig({ dataDir, port: 0, logLevel: 'silent' }));
 const info = await gateway.start();
 const running = gateway.running()!;
+// The WhatsApp side (Baileys, ingestion, payload readers) is imported after the server listens; measuring before it
+// is in would count its import and compilation (under tsx, on the loader thread too) as request cost.
+await running.whatsapp;
 
 let stopping = false;
 async function stop(): Promise<void> {
