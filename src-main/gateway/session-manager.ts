@@ -11,7 +11,6 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulid';
 import { AppError, ConflictError, NotFoundError, NotImplementedError, UpstreamError } from '../core/errors.js';
 import { sessionDeletedPayload } from '../core/event-payloads.js';
-import { formatPhoneNumber } from '../core/phone.js';
 import type { EventPublisher } from '../core/events.js';
 import type { Session, SessionStatus } from '../core/types.js';
 import type { AccountIdentity, ClientUpdate, WhatsAppClient, WhatsAppClientFactory } from '../core/whatsapp-port.js';
@@ -19,6 +18,7 @@ import type { CreateSessionInput, SessionControl } from '../app/ports.js';
 import type { Store } from '../store/index.js';
 import { lastErrorOf, type SessionRow } from '../store/repositories/sessions.js';
 import { decideAfterClose, type CloseError } from './reconnect-policy.js';
+import { defaultLabel, identityPatch, lastErrorPatch, newSandboxSeed } from './session-rows.js';
 import type { ConnectionSummary } from './types.js';
 
 export interface Timers {
@@ -67,33 +67,6 @@ export type SessionManager = SessionControl & {
 };
 
 const PAIRING_WAIT_MS = 15_000;
-
-
-/**
- * The label of a new session nobody named: "Sandbox", "Sandbox 2", ... or "WhatsApp 1", "WhatsApp 2", ... (the
- * first number no session of the organization uses), so two sessions never read the same in a list.
- */
-function defaultLabel(existing: SessionRow[], sandbox: boolean): string {
-  const taken = new Set(existing.map((s) => s.label));
-  const base = sandbox ? 'Sandbox' : 'WhatsApp';
-  if (sandbox && !taken.has(base)) return base;
-  for (let n = sandbox ? 2 : 1; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
-}
-
-/**
- * The simulated account of a new sandbox session: the first sandbox session gets seed 1 (what
- * `serve --sandbox-seed` replaces, whatsapp-runtime.ts), every later one a seed of its own derived from its
- * id, so two sandbox sessions are two different people with different chats.
- */
-function newSandboxSeed(store: Store, id: string): number {
-  const taken = new Set(store.sessions.listAll().filter((s) => s.sandbox === 1).map((s) => s.sandbox_seed));
-  if (taken.size === 0) return 1;
-  let h = 2166136261;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  let seed = (h >>> 1) || 2;
-  while (taken.has(seed)) seed = (seed % (2 ** 31 - 2)) + 2;
-  return seed;
-}
 
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   const { store, publisher, logger } = deps;
@@ -174,18 +147,8 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     return row;
   };
 
-  const identityPatch = (me: AccountIdentity, row: SessionRow) => ({
-    waJid: me.jid,
-    waLid: me.lid,
-    phoneNumber: me.phoneNumber,
-    // A label the gateway chose becomes the number once paired (a sandbox keeps "Sandbox N": it is not a phone).
-    ...(row.label_auto === 1 && row.sandbox === 0 && me.phoneNumber ? { label: formatPhoneNumber(me.phoneNumber) } : {}),
-  });
-  /** The columns of a session's lastError (null clears it). */
-  const errorPatch = (error: CloseError | null) =>
-    error
-      ? { lastErrorCode: error.code, lastErrorReason: error.reason, lastErrorAt: now() }
-      : { lastErrorCode: null, lastErrorReason: null, lastErrorAt: null };
+  /** The columns of a session's lastError, stamped now (null clears it). */
+  const errorPatch = (error: CloseError | null) => lastErrorPatch(error, now());
 
   function onUpdate(id: string, generation: number, update: ClientUpdate): void {
     const r = runtime(id);
