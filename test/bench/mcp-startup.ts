@@ -4,6 +4,7 @@
  * (initialize + initialized + tools/list), as a desktop AI client starts it: tsx from the repository, and a bundled
  * build (esbuild, dependencies external) as a packaged app would run it. Run with `npm run bench -- --only mcp-startup`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -59,6 +60,22 @@ async function measure(label: string, command: string, argv: string[], env: Reco
   return { ms: summarize(samples.map((s) => s.ms)), cpu: summarize(samples.map((s) => s.cpuMs)), samples };
 }
 
+/**
+ * What tsx costs before any of our code runs: a process that loads tsx's loader hooks, imports one tiny TypeScript
+ * module through them and reports its own CPU time (process.cpuUsage counts every thread, the loader's included).
+ * The MCP start under tsx is this plus ours; the bundled figures below are ours without it.
+ */
+function tsxBaselineCpuMs(): { cpuMs: number; ms: number } {
+  const script = `import(${JSON.stringify(repoPath('src-main/core/jid.ts'))}).then(() => { const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000)); });`;
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoPath(), encoding: 'utf8' });
+  return { cpuMs: Number(out.trim()), ms: performance.now() - t0 };
+}
+tsxBaselineCpuMs(); // warm-up (tsx's transform cache)
+const tsxBaseline = Array.from({ length: runs }, () => tsxBaselineCpuMs());
+const tsxBaselineCpu = summarize(tsxBaseline.map((b) => b.cpuMs));
+log(BENCH, `tsx alone: ${tsxBaseline.map((b) => `${b.ms.toFixed(0)} ms (cpu ${b.cpuMs.toFixed(0)} ms)`).join(', ')}`);
+
 const viaTsx = await measure('tsx', process.execPath, ['--import', 'tsx', repoPath('src-main/cli/wagw.ts')]);
 // The command's own module without wagw.ts's static imports (the gateway: Koa, the API, jose, ws, pino), i.e. what
 // `wagw mcp` costs once wagw.ts loads those only for `serve`.
@@ -101,6 +118,7 @@ const figures: Figure[] = [
   figure('mcp.startup_tsx.cpu_ms', viaTsx.cpu.median, 'ms', { op: '<=', value: 1000 }, 'CPU time of that process until then (user + system; less sensitive to a loaded machine than wall time)'),
 ];
 figures.push(
+  figure('mcp.startup_tsx.loader_cpu_ms', tsxBaselineCpu.median, 'ms', null, `CPU time of tsx alone (loader hooks + one tiny .ts module, no MCP), median of ${runs}`),
   figure('mcp.startup_module_only_tsx.tools_list_ms', moduleOnly.ms.median, 'ms', { op: '<=', value: 1000 }, `same with cli/mcp.ts alone (no gateway modules loaded), median of ${runs}`),
 );
 if (bundled) {
@@ -109,4 +127,4 @@ if (bundled) {
     figure('mcp.startup_bundled.cpu_ms', bundled.cpu.median, 'ms', { op: '<=', value: 1000 }, 'CPU time of the bundled process until then'),
   );
 }
-finish(args, { bench: BENCH, figures, details: { runs, tsx: viaTsx, moduleOnly, bundled, bundleNote, databaseMiB: meta.fileMiB } });
+finish(args, { bench: BENCH, figures, details: { runs, tsxBaseline: tsxBaselineCpu, tsx: viaTsx, moduleOnly, bundled, bundleNote, databaseMiB: meta.fileMiB } });
