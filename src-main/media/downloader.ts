@@ -235,11 +235,19 @@ async function fetchInto(files: FileStore, msg: WAMessage, d: MediaDescriptor, o
   arm();
   let stream: NodeJS.ReadableStream & { destroy?: (e?: Error) => void } | undefined;
   try {
-    stream = await Promise.race([
-      downloadContentFromMessage({ mediaKey: media.mediaKey, directPath: media.directPath, url: media.url }, d.mediaType),
-      stalled,
-    ]);
+    const downloading = downloadContentFromMessage({ mediaKey: media.mediaKey, directPath: media.directPath, url: media.url }, d.mediaType);
+    try {
+      stream = await Promise.race([downloading, stalled]);
+    } catch (e) {
+      // Gave up before the answer came (stall, abort): close it whenever it comes, so no connection lingers.
+      downloading.then((late) => late.destroy?.(), () => undefined);
+      throw e;
+    }
     const s = stream;
+    // Errors reach the writer through its iterator. This listener only keeps an error nobody is iterating
+    // (an abort at shutdown before the writer started reading) from becoming an uncaught 'error' event, which
+    // crashed the process (found by test/bench/media.ts stopping the queue mid-download).
+    s.on('error', () => undefined);
     const source = (async function* () {
       for await (const chunk of s as AsyncIterable<Buffer>) {
         arm();

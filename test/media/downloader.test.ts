@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { encryptedStream, type WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeMedia, downloadMedia, jpegThumbnailOf } from '../../src-main/media/downloader.js';
+import type { FileStore } from '../../src-main/media/file-store.js';
 import { createSandboxMedia, type SandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
 import { KINDS, messageWith, roundTrip, tempFiles } from './helpers.js';
 
@@ -134,6 +135,31 @@ describe('downloadMedia against the sandbox CDN (Baileys encryptedStream + downl
     } finally {
       media.cdn.release();
     }
+  });
+
+  it('an abort before the writer reads (a shutdown) ends the attempt cleanly: no uncaught stream error, nothing kept', async () => {
+    t = tempFiles();
+    const asset = media.assetFor('image', 0);
+    const ac = new AbortController();
+    let writerCalled!: () => void;
+    const called = new Promise<void>((r) => (writerCalled = r));
+    // A writer that is slow to start reading (as file-store's is while it creates the temp file).
+    const files: FileStore = {
+      ...t.files,
+      async write(source, options) {
+        writerCalled();
+        await new Promise((r) => setTimeout(r, 50));
+        return t.files.write(source, options);
+      },
+    };
+    const pending = downloadMedia(files, messageWith({ [asset.field]: asset.fields }), { signal: ac.signal });
+    await called;
+    ac.abort();
+    // Before the fix, the decrypting stream was destroyed with the abort error while nobody listened: an
+    // uncaught 'error' event (vitest fails the run on it; the gateway process died at shutdown).
+    await expect(pending).resolves.toMatchObject({ status: 'failed', error: 'download aborted', retryable: true });
+    expect(t.files.has(asset.sha256)).toBe(false);
+    expect(allNames(t.files.root)).toEqual([]);
   });
 
   it('refuses more bytes than allowed', async () => {
