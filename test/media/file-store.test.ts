@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,16 @@ describe('file-store', () => {
     expect(t.files.remove(h)).toBe(true);
     expect(t.files.remove(h)).toBe(false);
     expect(t.files.has(h)).toBe(false);
+  });
+
+  it('a shard directory removed behind its back is made again on the next write', async () => {
+    t = tempFiles();
+    const bytes = Buffer.from('first file');
+    const h = sha(bytes);
+    await t.files.write(chunks(bytes), { expectedSha256: h });
+    rmSync(join(t.files.root, h.slice(0, 2)), { recursive: true });
+    expect(await t.files.write(chunks(bytes), { expectedSha256: h })).toEqual({ sha256: h, size: bytes.length, existed: false });
+    expect(readFileSync(t.files.path(h)).equals(bytes)).toBe(true);
   });
 
   it('a hash mismatch throws a typed error and leaves nothing behind', async () => {
