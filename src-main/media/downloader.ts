@@ -1,10 +1,11 @@
 /**
  * One media download: a stored WhatsApp message in, a verified file in the file-store out.
  *
- * It runs Baileys' own `downloadContentFromMessage` (fetch + AES-256-CBC decryption with the keys derived
- * from the message's mediaKey; docs/BAILEYS.md section 7) and streams the plaintext into the file-store,
- * which keeps it only when its sha256 equals the message's fileSha256. Baileys checks neither the MAC nor the
- * plaintext hash while downloading, so that comparison is the integrity check.
+ * It fetches and decrypts as Baileys' `downloadContentFromMessage` does (its `getMediaKeys` key derivation and
+ * URL rule, AES-256-CBC; docs/BAILEYS.md section 7; see `decryptedBody` for why not through that function
+ * itself) and streams the plaintext into the file-store, which keeps it only when its sha256 equals the
+ * message's fileSha256. Baileys checks neither the MAC nor the plaintext hash while downloading, so that
+ * comparison is the integrity check.
  *
  * When WhatsApp's CDN answers 404 or 410 the media has expired there; the phone can upload it again. We ask
  * through the `reupload` port (the live socket's `updateMediaMessage`, which returns the message with a new
@@ -13,11 +14,14 @@
  * `error.output.statusCode`), so its re-upload branch never runs
  * (node_modules/@whiskeysockets/baileys/lib/Utils/messages.js, REUPLOAD_REQUIRED_STATUS).
  */
+import { createDecipheriv } from 'node:crypto';
 import {
   BufferJSON,
-  downloadContentFromMessage,
+  DEFAULT_ORIGIN,
   extractMessageContent,
   getContentType,
+  getMediaKeys,
+  getUrlFromDirectPath,
   proto,
   toNumber,
   type MediaType,
@@ -214,61 +218,92 @@ class StallError extends Error {
   }
 }
 
+/** The CDN's answer was not 2xx; `httpStatusOf` reads `statusCode` (as it reads a Boom's output.statusCode). */
+class CdnStatusError extends Error {
+  readonly statusCode: number;
+  constructor(statusCode: number) {
+    super(`the media CDN answered ${statusCode}`);
+    this.name = 'CdnStatusError';
+    this.statusCode = statusCode;
+  }
+}
+
+const AES_BLOCK = 16;
+
 /**
- * Runs the stream of one fetch into the file-store, destroying it when it stalls or the signal aborts.
- * Throws whatever went wrong (HTTP Boom, decryption, integrity, size, stall).
+ * The plaintext of a media message, as Baileys' `downloadEncryptedContent` computes it (its key derivation
+ * `getMediaKeys` and URL rule `getUrlFromDirectPath`, the same request header, AES-256-CBC over whole blocks,
+ * the trailing 10-byte MAC left out, PKCS#7 removed by final()), but as an async iterable over fetch's web
+ * stream with our AbortSignal. Why not Baileys' function itself: it pipes the HTTP body into its decipher with
+ * `pipe()`, which forwards no errors, so a connection dropped mid-file (or closed after we gave up on a stall)
+ * was an 'error' event nobody could listen to: an uncaught exception that ended the gateway (reproduced in
+ * test/media/downloader.test.ts), and the download hung until the stall timeout. Here every failure is a
+ * rejected read, and aborting closes the connection.
+ */
+async function* decryptedBody(media: MediaContent, mediaType: MediaType, signal: AbortSignal): AsyncGenerator<Buffer> {
+  const { cipherKey, iv } = await getMediaKeys(media.mediaKey, mediaType);
+  let host: string | undefined;
+  try {
+    host = media.url ? new URL(media.url).host : undefined;
+  } catch {
+    host = undefined;
+  }
+  const url = media.directPath ? getUrlFromDirectPath(media.directPath, host) : media.url;
+  if (!url) throw Object.assign(new Error('No valid media URL or directPath present in message'), { statusCode: 400 });
+  const res = await fetch(url, { method: 'GET', headers: { Origin: DEFAULT_ORIGIN }, signal });
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new CdnStatusError(res.status);
+  }
+  if (!res.body) throw new Error('the media CDN sent no body');
+  const aes = createDecipheriv('aes-256-cbc', cipherKey, iv);
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    const data = rest.length ? Buffer.concat([rest, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const whole = data.length - (data.length % AES_BLOCK);
+    rest = Buffer.from(data.subarray(whole));
+    if (whole > 0) yield aes.update(data.subarray(0, whole));
+  }
+  // `rest` is now the MAC (10 bytes; Baileys does not check it either: the plaintext's sha256 is the check).
+  yield aes.final();
+}
+
+/**
+ * Streams one fetch's plaintext into the file-store. A stall (no byte for stallTimeoutMs) or the caller's
+ * signal aborts the fetch, which ends the writer's read with that reason, so the writer deletes its temp file.
+ * Throws whatever went wrong (HTTP status, network, decryption, integrity, size, stall, abort).
  */
 async function fetchInto(files: FileStore, msg: WAMessage, d: MediaDescriptor, opts: DownloadOptions) {
   const media = contentOf(msg)!.media;
   const stallMs = opts.stallTimeoutMs ?? DEFAULT_STALL_MS;
+  const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  let rejectStall: ((e: Error) => void) | undefined;
-  const stalled = new Promise<never>((_, reject) => (rejectStall = reject));
-  stalled.catch(() => undefined);
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => rejectStall!(new StallError(stallMs)), stallMs);
+    timer = setTimeout(() => ac.abort(new StallError(stallMs)), stallMs);
   };
-  const onAbort = () => rejectStall!(new Error('download aborted'));
+  const onAbort = () => ac.abort(new Error('download aborted'));
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   arm();
-  let stream: NodeJS.ReadableStream & { destroy?: (e?: Error) => void } | undefined;
   try {
-    const downloading = downloadContentFromMessage({ mediaKey: media.mediaKey, directPath: media.directPath, url: media.url }, d.mediaType);
-    try {
-      stream = await Promise.race([downloading, stalled]);
-    } catch (e) {
-      // Gave up before the answer came (stall, abort): close it whenever it comes, so no connection lingers.
-      downloading.then((late) => late.destroy?.(), () => undefined);
-      throw e;
-    }
-    const s = stream;
-    // Errors reach the writer through its iterator. This listener only keeps an error nobody is iterating
-    // (an abort at shutdown before the writer started reading) from becoming an uncaught 'error' event, which
-    // crashed the process (found by test/bench/media.ts stopping the queue mid-download).
-    s.on('error', () => undefined);
     const source = (async function* () {
-      for await (const chunk of s as AsyncIterable<Buffer>) {
+      for await (const chunk of decryptedBody(media, d.mediaType, ac.signal)) {
         arm();
         yield chunk;
       }
+      clearTimeout(timer); // every byte is in: the writer's fsync is not a stall
     })();
     const maxBytes = opts.maxBytes ?? (d.fileLength !== null ? d.fileLength + SLACK_BYTES : HARD_MAX);
-    const writing = files.write(source, { expectedSha256: d.sha256!, maxBytes });
-    try {
-      return await Promise.race([writing, stalled]);
-    } catch (e) {
-      // Stalled or aborted: end the stream so the writer sees the error and deletes its temp file, and wait
-      // for that, so nothing of this attempt is left when we report it.
-      s.destroy?.(e as Error);
-      await writing.catch(() => undefined);
-      throw e;
-    }
+    return await files.write(source, { expectedSha256: d.sha256!, maxBytes });
+  } catch (e) {
+    // An aborted fetch rejects with undici's own wording; the reason we aborted for is the useful one.
+    throw ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : e;
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
-    stream?.destroy?.();
+    // Closes the connection when the writer stopped early (hash mismatch, too large); a no-op after the end.
+    ac.abort();
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encryptedStream, type WAMessage } from '@whiskeysockets/baileys';
@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeMedia, downloadMedia, jpegThumbnailOf } from '../../src-main/media/downloader.js';
 import type { FileStore } from '../../src-main/media/file-store.js';
 import { createSandboxMedia, type SandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
-import { KINDS, messageWith, roundTrip, tempFiles } from './helpers.js';
+import { KINDS, messageWith, roundTrip, tempFiles, waitFor } from './helpers.js';
+import { startSandboxMediaCdn } from '../../src-main/whatsapp/sandbox/media-cdn.js';
 
 let media: SandboxMedia;
 let t: ReturnType<typeof tempFiles>;
@@ -160,6 +161,46 @@ describe('downloadMedia against the sandbox CDN (Baileys encryptedStream + downl
     await expect(pending).resolves.toMatchObject({ status: 'failed', error: 'download aborted', retryable: true });
     expect(t.files.has(asset.sha256)).toBe(false);
     expect(allNames(t.files.root)).toEqual([]);
+  });
+
+  it('a connection the CDN drops mid-file is a retryable failure, not an uncaught error that ends the process', async () => {
+    t = tempFiles();
+    const cdn = await startSandboxMediaCdn();
+    try {
+      const plain = randomBytes(200 * 1024);
+      const enc = await encryptedStream(plain, 'document');
+      const url = cdn.put('/drop.enc', readFileSync(enc.encFilePath));
+      cdn.hold('/drop.enc', 64 * 1024);
+      const msg = messageWith({ documentMessage: { url, mimetype: 'application/pdf', mediaKey: enc.mediaKey, fileSha256: enc.fileSha256, fileEncSha256: enc.fileEncSha256, fileLength: enc.fileLength } });
+      const pending = downloadMedia(t.files, msg, { stallTimeoutMs: 30_000 });
+      await waitFor(() => cdn.hits('/drop.enc') > 0, 5_000, 'the request');
+      await new Promise((r) => setTimeout(r, 50));
+      // Baileys pipes the HTTP body into its decipher without forwarding errors: the reset body's 'error' had no
+      // listener and crashed the process (vitest reports it as an unhandled error).
+      await cdn.close();
+      await expect(pending).resolves.toMatchObject({ status: 'failed', retryable: true });
+      expect(allNames(t.files.root)).toEqual([]);
+    } finally {
+      await cdn.close().catch(() => undefined);
+    }
+  });
+
+  it('a stalled answer is cut off, and the connection closing afterwards harms nothing', async () => {
+    t = tempFiles();
+    const cdn = await startSandboxMediaCdn();
+    try {
+      const enc = await encryptedStream(randomBytes(100 * 1024), 'image');
+      const url = cdn.put('/stall.enc', readFileSync(enc.encFilePath));
+      cdn.hold('/stall.enc', 1024);
+      const msg = messageWith({ imageMessage: { url, mimetype: 'image/jpeg', mediaKey: enc.mediaKey, fileSha256: enc.fileSha256, fileEncSha256: enc.fileEncSha256, fileLength: enc.fileLength } });
+      await expect(downloadMedia(t.files, msg, { stallTimeoutMs: 200 })).resolves.toMatchObject({ status: 'failed', retryable: true, error: expect.stringMatching(/no media bytes for 200 ms/) });
+      // The server ends the connection later (as a CDN does): nobody may be left holding an unhandled stream.
+      await cdn.close();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(allNames(t.files.root)).toEqual([]);
+    } finally {
+      await cdn.close().catch(() => undefined);
+    }
   });
 
   it('refuses more bytes than allowed', async () => {
