@@ -23,7 +23,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** Every file name under the media root, partials included. */
 const allNames = (root: string) => readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
 
-describe('downloadMedia against the sandbox CDN (Baileys encryptedStream + downloadContentFromMessage)', () => {
+describe('downloadMedia against the sandbox CDN (blobs from Baileys encryptedStream, decrypted with its getMediaKeys)', () => {
   it('every kind downloads, decrypts, and the stored bytes are the original file', async () => {
     t = tempFiles();
     const assets = [...new Set(media.assets)];

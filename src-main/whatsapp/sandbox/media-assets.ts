@@ -3,7 +3,7 @@
  * encrypted with Baileys' own `encryptedStream` (a fresh mediaKey, exactly as a sending phone does) and the
  * encrypted bytes are put on the loopback CDN (media-cdn.ts). `contentFor(kind, seed)` then yields message
  * content whose url, mediaKey, fileSha256, fileEncSha256, fileLength and jpegThumbnail are all true, so the
- * gateway's real download path (Baileys' downloadContentFromMessage, decryption, the sha256 check) runs
+ * gateway's real download path (Baileys' key derivation, fetch and decryption, the sha256 check) runs
  * against the sandbox as it would against WhatsApp.
  *
  * One more photo exists only to expire: its path answers 404 until `reupload(msg)` (what the simulated
