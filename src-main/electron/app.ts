@@ -5,7 +5,7 @@
  * Everything Electron-specific the rest of the code base must not see lives in src-main/electron and
  * src-main/preload; the gateway itself is the same one `wagw serve` runs headless.
  */
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, defaultConfig, type GatewayConfig } from '.
 import type { Gateway, GatewayDeps, GatewayInfo } from '../gateway/types.js';
 import { parseDesktopArgs } from './args.js';
 import { registerIpcHandlers } from './ipc.js';
+import { openArchivedDocument, pruneDocumentCache } from './open-document.js';
 import { missingNativeBindingMessage, resolveNativeBinding } from './native-binding.js';
 import { normalizeGatewayOrigin } from './security.js';
 import { createAppTray, type AppTray } from './tray.js';
@@ -239,7 +240,22 @@ export async function runDesktopApp(options: DesktopAppOptions = {}): Promise<De
   const origin = gatewayOrigin;
 
   installSessionSecurity(session.defaultSession, origin);
-  cleanups.push(registerIpcHandlers(ipcMain, { gatewayOrigin: origin, mintLoginToken: () => startedGateway.mintLoginToken() }));
+  // Documents opened with the OS default app are copied here (our own folder; yesterday's copies go at start).
+  const documentCache = join(app.getPath('temp'), 'wagw-documents');
+  void pruneDocumentCache(documentCache);
+  cleanups.push(
+    registerIpcHandlers(ipcMain, {
+      gatewayOrigin: origin,
+      mintLoginToken: () => startedGateway.mintLoginToken(),
+      openDocument: (ref) =>
+        openArchivedDocument(ref, {
+          apiBase: info.apiBase,
+          mintLoginToken: () => startedGateway.mintLoginToken(),
+          cacheDir: documentCache,
+          openPath: (path) => shell.openPath(path),
+        }),
+    }),
+  );
 
   window = createMainWindow({
     gatewayUrl: `${origin}/`,

@@ -9,5 +9,5 @@ import { buildBridge } from './bridge.js';
 
 contextBridge.exposeInMainWorld(
   BRIDGE_KEY,
-  buildBridge(process.argv, (channel) => ipcRenderer.invoke(channel)),
+  buildBridge(process.argv, (channel, ...args) => ipcRenderer.invoke(channel, ...args)),
 );

@@ -2,13 +2,15 @@
  * The desktop lifecycle against a fake 'electron' and a fake gateway: what the app asks Electron for
  * (window preferences, CSP, guards, IPC, tray) and how it starts, refuses a second instance and shuts down.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayConfig } from '../../src-main/gateway/config.js';
 import type { ConnectionSummary, Gateway, GatewayInfo } from '../../src-main/gateway/types.js';
-import { IPC_GET_TOKEN } from '../../src-main/preload/api.js';
+import { IPC_GET_TOKEN, IPC_OPEN_DOCUMENT } from '../../src-main/preload/api.js';
 import { FakeBrowserWindow, FakeTray, fakeEvent, resetFakeElectron, state } from './fake-electron.js';
 
 vi.mock('electron', async () => (await import('./fake-electron.js')).electronModule);
@@ -101,6 +103,7 @@ beforeEach(() => {
   mkdirSync(paths.renderer, { recursive: true });
   writeFileSync(join(paths.renderer, 'index.html'), '<!doctype html>');
   state.app.userData = join(dir, 'userData');
+  state.app.temp = join(dir, 'temp');
   state.app.appPath = dir;
 });
 
@@ -287,10 +290,44 @@ describe('IPC', () => {
   it('answers the token channel only for the gateway page', async () => {
     await start();
     const handler = state.ipcMain.handlers.get(IPC_GET_TOKEN)!;
-    expect([...state.ipcMain.handlers.keys()]).toEqual([IPC_GET_TOKEN]);
+    expect([...state.ipcMain.handlers.keys()]).toEqual([IPC_GET_TOKEN, IPC_OPEN_DOCUMENT]);
     await expect(handler({ senderFrame: { url: 'http://127.0.0.1:7480/' } })).resolves.toEqual({ token: TOKEN, expiresAt: exp * 1000 });
     await expect(handler({ senderFrame: { url: 'https://evil.com/' } })).rejects.toThrow(/untrusted/);
     await expect(handler({ senderFrame: null })).rejects.toThrow(/untrusted/);
+  });
+});
+
+describe('open document', () => {
+  it('fetches the bytes from the gateway media route with a minted token, saves them in temp and has the OS open them', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n% a tiny test document\n%%EOF\n');
+    const seen: { url: string; auth: string | undefined }[] = [];
+    // Plays the gateway's media route on the port the (fake) gateway reports.
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+      res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="x"; filename*=UTF-8''..%2F..%2Fquarterly%20report.pdf` });
+      res.end(pdf);
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await start({ argv: ['electron', '.', '--port', String(port)] });
+      const handler = state.ipcMain.handlers.get(IPC_OPEN_DOCUMENT)!;
+      const ref = { sessionId: '01JSESSION0000000000000000', scope: 'chat', jid: '15550001111@s.whatsapp.net', messageId: '3EB0AB' };
+      await expect(handler({ senderFrame: { url: 'https://evil.com/' } }, ref)).rejects.toThrow(/untrusted/);
+      expect(seen).toEqual([]);
+      await expect(handler({ senderFrame: { url: `http://127.0.0.1:${port}/` } }, ref)).resolves.toEqual({ ok: true, fileName: 'quarterly report.pdf' });
+      expect(seen).toEqual([
+        { url: '/api/v1/sessions/01JSESSION0000000000000000/chats/15550001111%40s.whatsapp.net/messages/3EB0AB/media', auth: `Bearer ${TOKEN}` },
+      ]);
+      expect(state.openedPaths).toHaveLength(1);
+      const opened = state.openedPaths[0]!;
+      expect(opened.startsWith(join(state.app.temp, 'wagw-documents') + '/')).toBe(true);
+      expect(opened.endsWith('/quarterly report.pdf')).toBe(true);
+      expect(readFileSync(opened).equals(pdf)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -73,7 +73,10 @@ describe('built desktop bundle', () => {
     expect(csp).toMatch(/connect-src http:\/\/127\.0\.0\.1:\d+ ws:\/\/127\.0\.0\.1:\d+/);
     expect(csp).not.toMatch(/unsafe/);
     expect(report.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, preload: join(outDir, 'preload/index.cjs') });
-    expect(report.channels).toEqual(['wagw:get-token']);
+    expect(report.channels).toEqual(['wagw:get-token', 'wagw:open-document']);
+    // Open goes through the gateway's own media route (here: 404 for an unknown session), and opens nothing.
+    expect(report.openMissing).toEqual({ ok: false, error: expect.stringMatching(/could not be fetched: .*not found/i) });
+    expect(report.events.filter((e: string) => e.startsWith('openPath'))).toEqual([]);
     expect(report.grant.tokenParts).toBe(3);
     expect(report.grant.expiresAt).toBeGreaterThan(report.grant.now);
     expect(report.api.status).toBe(200);

@@ -31,6 +31,7 @@ export class FakeApp extends EventEmitter {
   exitCode: number | null = null;
   sandboxEnabled = false;
   userData = '/tmp/fake-user-data';
+  temp = '/tmp/fake-temp';
   appPath = '/tmp/fake-app';
 
   requestSingleInstanceLock(): boolean {
@@ -43,8 +44,9 @@ export class FakeApp extends EventEmitter {
     return Promise.resolve();
   }
   getPath(name: string): string {
-    if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
-    return this.userData;
+    if (name === 'userData') return this.userData;
+    if (name === 'temp') return this.temp;
+    throw new Error(`unexpected getPath(${name})`);
   }
   getAppPath(): string {
     return this.appPath;
@@ -193,9 +195,14 @@ interface State {
   session: FakeSession;
   ipcMain: FakeIpcMain;
   openedExternally: string[];
+  /** shell.openPath calls; openPathReply is what it answers ('' = opened). */
+  openedPaths: string[];
+  openPathReply: string;
   errorBoxes: { title: string; content: string }[];
   exposed: { key: string; api: unknown }[];
+  /** ipcRenderer.invoke calls: the channel, then the arguments when there are any. */
   invoked: string[];
+  invokedArgs: unknown[][];
   invokeReply: unknown;
 }
 
@@ -208,9 +215,12 @@ export const state: State = {
   session: new FakeSession(),
   ipcMain: new FakeIpcMain(),
   openedExternally: [],
+  openedPaths: [],
+  openPathReply: '',
   errorBoxes: [],
   exposed: [],
   invoked: [],
+  invokedArgs: [],
   invokeReply: undefined,
 };
 
@@ -223,9 +233,12 @@ export function resetFakeElectron(): void {
   };
   state.ipcMain.handlers.clear();
   state.openedExternally.length = 0;
+  state.openedPaths.length = 0;
+  state.openPathReply = '';
   state.errorBoxes.length = 0;
   state.exposed.length = 0;
   state.invoked.length = 0;
+  state.invokedArgs.length = 0;
   state.invokeReply = undefined;
   FakeBrowserWindow.created = [];
   FakeTray.created = [];
@@ -247,6 +260,10 @@ export const electronModule = {
       state.openedExternally.push(url);
       return Promise.resolve();
     },
+    openPath: (path: string) => {
+      state.openedPaths.push(path);
+      return Promise.resolve(state.openPathReply);
+    },
   },
   dialog: {
     showErrorBox: (title: string, content: string) => {
@@ -259,8 +276,9 @@ export const electronModule = {
     },
   },
   ipcRenderer: {
-    invoke: (channel: string) => {
+    invoke: (channel: string, ...args: unknown[]) => {
       state.invoked.push(channel);
+      state.invokedArgs.push(args);
       return Promise.resolve(state.invokeReply);
     },
   },
