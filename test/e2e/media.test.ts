@@ -1,16 +1,22 @@
 /**
  * The media archive in the UI (issue 9), in real Chromium against a real gateway with the sandbox account:
  * reactions as badges under their message, links clickable, photo thumbnails and the full image in the viewer
- * (the sandbox's real encrypted media, downloaded from its loopback CDN), a voice note that plays, a document
- * that downloads with its file name, and the storage usage on the session card.
+ * (the sandbox's real encrypted media, downloaded from its loopback CDN), a voice note that plays, a video that
+ * plays and seeks in the viewer, a document that downloads with its file name (and, with the desktop bridge, opens
+ * through the main process), and the storage usage on the session card.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { registerIpcHandlers } from '../../src-main/electron/ipc.js';
+import { openArchivedDocument } from '../../src-main/electron/open-document.js';
+import { buildBridge } from '../../src-main/preload/bridge.js';
 import { createIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import { BASE_SECONDS, textMessage, wm } from '../fixtures/baileys/corpus.js';
-import { byTestIdAttr, E2E_TEST_TIMEOUT, announceSkip, openInbox, screenshotDir, useE2eSuite, type E2eGateway } from './harness.js';
+import { byTestIdAttr, E2E_TEST_TIMEOUT, REPO_ROOT, announceSkip, openInbox, screenshotDir, useE2eSuite, type E2eGateway } from './harness.js';
 
 const skip = announceSkip('media archive in the UI (media.test.ts)');
 
@@ -213,6 +219,47 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
     }, E2E_TEST_TIMEOUT);
 
+    it('a video plays in the viewer (its time advances) and seeks', async () => {
+      const { page } = suite.browser;
+      await openInbox(page, suite.gw);
+      const clip = await findMessage(suite.gw, (m) => m.type === 'video' && m.media?.state !== 'expired');
+      await openChat(page, clip.chatJid);
+      const bubble = await reveal(page, clip.id);
+      await bubble.getByTestId('media-video').click();
+      const viewer = page.getByTestId('media-viewer');
+      await viewer.waitFor();
+      expect(await viewer.getAttribute('data-message-id')).toBe(clip.id);
+      const video = viewer.getByTestId('viewer-video');
+      await video.waitFor({ timeout: REACT_MS });
+      // The sandbox clip (resources/sandbox-media/clip.mp4: H.264, 160x120, 2 s) decoded and playing.
+      await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: REACT_MS }).toBeGreaterThan(0.2);
+      expect(await video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([160, 120]);
+      expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeCloseTo(2, 0);
+
+      // Seek as the controls' slider does (it sets currentTime): the whole file is seekable, the frame there shows.
+      const seek = (to: number) =>
+        video.evaluate(
+          (v: HTMLVideoElement, t: number) =>
+            new Promise<{ at: number; seekable: number[] }>((resolve) => {
+              v.pause();
+              v.addEventListener('seeked', () => resolve({ at: v.currentTime, seekable: [v.seekable.start(0), v.seekable.end(0)] }), { once: true });
+              v.currentTime = t;
+            }),
+          to,
+        );
+      const late = await seek(1.5);
+      expect(late.at).toBeCloseTo(1.5, 1);
+      expect(late.seekable[0]).toBe(0);
+      expect(late.seekable[1]).toBeCloseTo(2, 0);
+      // Back near the start, and it plays on from there.
+      const early = await seek(0.1);
+      expect(early.at).toBeCloseTo(0.1, 1);
+      await video.evaluate((v: HTMLVideoElement) => v.play());
+      await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: REACT_MS }).toBeGreaterThan(0.4);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByTestId('media-viewer').count()).toBe(0);
+    }, E2E_TEST_TIMEOUT);
+
     it('a document shows its readable kind and downloads with its file name', async () => {
       const { page } = suite.browser;
       await openInbox(page, suite.gw);
@@ -223,6 +270,55 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       expect(kind).not.toContain('/');
       const [download] = await Promise.all([page.waitForEvent('download'), bubble.getByTestId('document-download').click()]);
       expect(download.suggestedFilename()).toBe(doc.media!.filename);
+    }, E2E_TEST_TIMEOUT);
+
+    it('in the desktop app a document opens with the OS default app, through the bridge and the main process', async () => {
+      const { gw } = suite;
+      const doc = await findMessage(gw, (m) => m.type === 'document' && m.media?.filename === 'notes.pdf');
+      // The main process's side, for real: the IPC handlers (sender check, request check) and the opener, which
+      // fetches the document through the gateway's media route; only the OS call is a recorder.
+      const cache = mkdtempSync(join(tmpdir(), 'wagw-e2e-open-'));
+      const opened: string[] = [];
+      const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+      registerIpcHandlers(
+        { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => void handlers.set(channel, fn), removeHandler: () => undefined } as never,
+        {
+          gatewayOrigin: gw.url,
+          mintLoginToken: async () => gw.token,
+          openDocument: (ref) =>
+            openArchivedDocument(ref, { apiBase: gw.apiBase, mintLoginToken: async () => gw.token, cacheDir: cache, openPath: async (p) => (opened.push(p), '') }),
+        },
+      );
+      const page = await suite.browser.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      try {
+        // The preload's bridge (the real buildBridge) in this process; the page reaches it through two bindings,
+        // as a sandboxed renderer reaches main through contextBridge and ipcRenderer.invoke.
+        const bridge = buildBridge([`--wagw-api-base=${gw.apiBase}`], async (channel, ...args) =>
+          handlers.get(channel)!({ senderFrame: { url: page.url() } }, ...args),
+        );
+        await page.exposeFunction('__wagwGetToken', () => bridge.getToken());
+        await page.exposeFunction('__wagwOpenDocument', (ref: unknown) => bridge.openDocument(ref as never));
+        await page.addInitScript((apiBase: string) => {
+          const w = window as unknown as Record<string, (...a: unknown[]) => unknown> & { wagw?: unknown };
+          w.wagw = Object.freeze({ apiBase, getToken: () => w.__wagwGetToken!(), openDocument: (ref: unknown) => w.__wagwOpenDocument!(ref) });
+        }, gw.apiBase);
+        await page.goto(`${gw.url}/`);
+        await page.getByTestId('chat-list-item').first().waitFor();
+        await openChat(page, doc.chatJid);
+        const bubble = await reveal(page, doc.id);
+        await bubble.getByTestId('document-open').click();
+        await expect.poll(() => opened.length, { timeout: REACT_MS }).toBe(1);
+        expect(opened[0]!.startsWith(cache)).toBe(true);
+        expect(opened[0]!.endsWith('/notes.pdf')).toBe(true);
+        expect(readFileSync(opened[0]!).equals(readFileSync(join(REPO_ROOT, 'resources/sandbox-media/notes.pdf')))).toBe(true);
+        expect(await bubble.getByTestId('document-error').count()).toBe(0);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+        rmSync(cache, { recursive: true, force: true });
+      }
     }, E2E_TEST_TIMEOUT);
 
     it('the session card shows the storage used', async () => {

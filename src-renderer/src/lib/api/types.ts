@@ -95,11 +95,23 @@ export interface SessionMe {
   waLid: string | null;
 }
 
-/** What the Electron preload exposes as `window.wagw`. */
+/** What the Electron preload exposes as `window.wagw` (src-main/preload/api.ts). */
 export interface WagwBridge {
   apiBase: string;
   getToken(): Promise<TokenGrant>;
+  /** Opens an archived document with the OS default app (main fetches it through the media route). */
+  openDocument(ref: OpenDocumentRequest): Promise<OpenDocumentResult>;
 }
+
+/** Which message's document to open: the media route's path parameters. */
+export interface OpenDocumentRequest {
+  sessionId: string;
+  scope: 'chat' | 'channel';
+  jid: string;
+  messageId: string;
+}
+
+export type OpenDocumentResult = { ok: true; fileName: string } | { ok: false; error: string };
 
 export type SessionAction = 'start' | 'stop' | 'restart' | 'logout';
 

@@ -63,7 +63,7 @@ export class AppState {
       this.inbox = null;
       return;
     }
-    const inbox = new InboxState(this.api, id);
+    const inbox = new InboxState(this.api, id, this.auth.documentOpener);
     this.inbox = inbox;
     void inbox.start();
   }

@@ -7,6 +7,7 @@
 import { ApiClient } from '../api/client.js';
 import { ApiError, describeError } from '../api/errors.js';
 import type { TokenGrant, WagwBridge } from '../api/types.js';
+import type { DocumentOpener } from './media.svelte.js';
 import { hashWithoutLogin, loginCodeFromHash, normalizeExpiry, renewalDelay } from '../logic/auth-timing.js';
 import { LOGIN_LINK_COMMAND, RefreshTokenStore } from '../logic/sign-in.js';
 
@@ -54,6 +55,12 @@ export class AuthState {
 
   get isElectron(): boolean {
     return this.bridge !== null;
+  }
+
+  /** The desktop app's "open with the OS default app" for archived documents; null in a browser. */
+  get documentOpener(): DocumentOpener | null {
+    const bridge = this.bridge;
+    return bridge ? (ref) => bridge.openDocument(ref) : null;
   }
 
   async init(): Promise<void> {

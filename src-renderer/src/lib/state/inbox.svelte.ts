@@ -7,7 +7,7 @@ import type { Channel, Chat, Message, EventPayloads } from '../api/types.js';
 import { applyMessageToChannels, applyMessageToChats } from '../logic/conversations.js';
 import { isChannelJid } from '../logic/format.js';
 import { ConversationState, type ConversationKind } from './conversation.svelte.js';
-import { MediaArchiveState } from './media.svelte.js';
+import { MediaArchiveState, type DocumentOpener } from './media.svelte.js';
 import { PagedList } from './paged-list.svelte.js';
 import { MessageSearchState } from './search.svelte.js';
 
@@ -30,10 +30,12 @@ export class InboxState {
   constructor(
     private readonly api: ApiClient,
     readonly sessionId: string,
+    /** The desktop app's document opener (AuthState.documentOpener), null in a browser. */
+    documentOpener: DocumentOpener | null = null,
   ) {
     this.chats = new PagedList<Chat>((cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 }));
     this.channels = new PagedList<Channel>((cursor, q) => api.listChannels(sessionId, { cursor, q, limit: 50 }));
-    this.media = new MediaArchiveState(api, sessionId);
+    this.media = new MediaArchiveState(api, sessionId, undefined, undefined, documentOpener);
     this.messageSearch = new MessageSearchState(api, sessionId);
   }
 

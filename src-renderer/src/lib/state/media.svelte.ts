@@ -9,12 +9,16 @@
  */
 import type { ApiClient } from '../api/client.js';
 import { ApiError, describeError, isStillDownloading } from '../api/errors.js';
-import type { ArchivedMessage, EventPayloads, MediaState } from '../api/types.js';
+import { openableDocumentType } from '@core/openable-documents.js';
+import type { ArchivedMessage, EventPayloads, MediaState, OpenDocumentRequest, OpenDocumentResult } from '../api/types.js';
 import { isChannelJid } from '../logic/format.js';
 import { effectiveMediaState, mediaKey } from '../logic/media.js';
 import { LruUrlCache } from '../logic/url-cache.js';
 
 export type MediaVariant = 'thumbnail' | 'full';
+
+/** Opens a message's document with the OS default app (the desktop bridge; AuthState.documentOpener). */
+export type DocumentOpener = (ref: OpenDocumentRequest) => Promise<OpenDocumentResult>;
 
 /** Unused object URLs kept for scrolling back (each holds its bytes in memory). */
 const UNUSED_URLS_KEPT = 40;
@@ -38,6 +42,8 @@ export class MediaArchiveState {
     readonly sessionId: string,
     private readonly revoke: (url: string) => void = (url) => URL.revokeObjectURL(url),
     private readonly createUrl: (blob: Blob) => string = (blob) => URL.createObjectURL(blob),
+    /** The desktop app's opener; null in a browser (documents then open from a blob: URL in a new tab). */
+    private readonly documentOpener: DocumentOpener | null = null,
   ) {
     this.urls = new LruUrlCache(UNUSED_URLS_KEPT, revoke);
   }
@@ -123,6 +129,29 @@ export class MediaArchiveState {
     if (this.urls.peek(key)) return;
     this.urls.put(key, this.createUrl(blob));
     if (variant === 'full') this.setLive(mediaKey(chatJid, waMessageId), 'done');
+  }
+
+  /**
+   * Whether "Open" is offered for a document: in a browser always (a new tab shows it or saves it); in the
+   * desktop app for the types the main process hands to the OS (core/openable-documents.ts), others download only.
+   */
+  canOpenDocument(message: ArchivedMessage): boolean {
+    if (!this.documentOpener) return true;
+    return openableDocumentType(message.media?.mimetype, message.media?.filename) !== null;
+  }
+
+  /** True when documents open through the desktop app's OS default application (no blob: URL involved). */
+  get opensDocumentsNatively(): boolean {
+    return this.documentOpener !== null;
+  }
+
+  /** Desktop app: has the OS open the document (main fetches it itself); rejects with the reason in words. */
+  async openDocumentNatively(message: ArchivedMessage): Promise<string> {
+    if (!this.documentOpener) throw new Error('Documents open in a new tab here');
+    const scope = isChannelJid(message.chatJid) ? 'channel' : 'chat';
+    const result = await this.documentOpener({ sessionId: this.sessionId, scope, jid: message.chatJid, messageId: message.id });
+    if (!result.ok) throw new Error(result.error);
+    return result.fileName;
   }
 
   /** Asks the gateway to (re)queue the download (the retry of a failed or expired file). */
