@@ -3,7 +3,8 @@
  *
  * Durable: a download is a row in media_jobs (migration 005), written before any byte is fetched, so a
  * restart (or a crash) resumes every queued download; a crash mid-file leaves only a `.partial-*` file that
- * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once, urgent ones
+ * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once (one background
+ * download while a history sync is storing chunks: ingestion comes first, see HISTORY_BUSY_MS), urgent ones
  * (a person or script is waiting) first. Retries: a retryable failure is tried again after an exponential,
  * jittered backoff up to `maxAttempts`; 404/410 goes through one re-upload request when the session is live
  * (downloader.ts). Outcomes are published as 'media.downloaded' / 'media.failed' (core/events.ts).
@@ -153,6 +154,13 @@ const realClock: MediaClock = {
 };
 
 const DEFAULT_WAIT_MS = 15_000;
+/**
+ * After a batch with history messages, for this long background downloads run one at a time. A download costs
+ * ~1.5-3 ms of the event loop (fetch, decryption, hashing, file writes, its rows; test/bench/media.ts); at full
+ * concurrency next to a history sync on loopback that slowed the sync by 15-30 %. Urgent downloads (someone
+ * is waiting) still use every slot.
+ */
+const HISTORY_BUSY_MS = 2_000;
 const isKind = (k: string): k is MediaKind => (MEDIA_KINDS as readonly string[]).includes(k);
 
 export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
@@ -173,6 +181,8 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
   let timerAt = Infinity;
   let started = false;
   let stopped = false;
+  let historyBusyUntil = 0;
+  let busyTimer: unknown = null;
 
   const orgOf = (sessionId: string) => store.sessions.get(sessionId)?.organization_id;
 
@@ -208,13 +218,27 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
 
   function pump(): void {
     if (!started || stopped) return;
+    const background = clock.now() < historyBusyUntil ? 1 : concurrency;
     while (inflight.size < concurrency) {
       const candidates = repo.due(clock.now(), concurrency + inflight.size).filter((j) => !inflight.has(j.message_pk));
-      if (candidates.length === 0) break;
+      let ran = false;
       for (const job of candidates) {
         if (inflight.size >= concurrency) break;
+        // Urgent first (due() orders by priority); background ones only up to the current background limit.
+        if (job.priority <= 0 && inflight.size >= background) {
+          // Held back by the history sync: the free slot is filled again once it is over.
+          if (busyTimer === null) {
+            busyTimer = clock.setTimeout(() => {
+              busyTimer = null;
+              pump();
+            }, Math.max(1, historyBusyUntil - clock.now()));
+          }
+          break;
+        }
         run(job);
+        ran = true;
       }
+      if (!ran) break;
     }
     schedule();
   }
@@ -384,6 +408,8 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       stopped = true;
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
+      if (busyTimer !== null) clock.clearTimeout(busyTimer);
+      busyTimer = null;
       for (const ac of inflight.values()) ac.abort();
       await Promise.allSettled([...running]);
       started = false;
@@ -391,6 +417,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
 
     onMessagesStored(sessionId, items) {
       if (items.length === 0) return 0;
+      if (items.some((it) => it.history)) historyBusyUntil = clock.now() + HISTORY_BUSY_MS;
       const p = policy(sessionId);
       // Usage is read once per batch; a batch can overshoot the cap by at most its own size.
       let used = p.storageCapBytes === null ? 0 : repo.sessionMediaBytes(sessionId);

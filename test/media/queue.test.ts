@@ -197,6 +197,51 @@ describe('media queue', () => {
     expect(peak).toBe(2);
   });
 
+  it('while a history sync stores chunks, one background download runs; urgent ones still get a slot; both after', async () => {
+    const clock = new FakeClock();
+    const running = new Set<string>();
+    const gates = new Map<string, () => void>();
+    const r = rig({
+      clock,
+      concurrency: 2,
+      download: async (_files, msg) => {
+        const id = msg.key.id!;
+        running.add(id);
+        await new Promise<void>((res) => gates.set(id, res));
+        running.delete(id);
+        return { status: 'failed', error: 'x', retryable: false };
+      },
+    });
+    await r.queue.start();
+    r.queue.setPolicy(r.sessionId, { history: 'auto' });
+    const items = Array.from({ length: 4 }, (_, i) => {
+      storeMediaMessage(r.store, r.sessionId, media.contentFor('image', i), `H${i}`);
+      return { chatJid: CHAT, waMessageId: `H${i}`, kind: 'image' as const, size: 1, history: true };
+    });
+    r.queue.onMessagesStored(r.sessionId, items);
+    await waitFor(() => running.size === 1, 5000, 'one background download');
+    await new Promise((res) => setTimeout(res, 20));
+    expect([...running]).toEqual(['H0']);
+    // Someone asks for a file: it does not wait for the sync.
+    storeMediaMessage(r.store, r.sessionId, media.contentFor('audio', 0), 'URGENT');
+    expect(r.queue.request(r.sessionId, CHAT, 'URGENT')).toBe('queued');
+    await waitFor(() => running.has('URGENT'), 5000, 'the urgent download');
+    expect(running.size).toBe(2);
+    gates.get('URGENT')!();
+    await waitFor(() => !running.has('URGENT'), 5000, 'urgent done');
+    await new Promise((res) => setTimeout(res, 20));
+    expect(running.size).toBe(1);
+    // The sync is over (no history batch for 2 s): both slots again.
+    clock.advance(2_000);
+    await waitFor(() => running.size === 2, 5000, 'two background downloads');
+    expect([...running].sort()).toEqual(['H0', 'H1']);
+    for (const id of ['H0', 'H1', 'H2', 'H3']) {
+      await waitFor(() => gates.has(id) && running.has(id), 5000, id);
+      gates.get(id)!();
+    }
+    await waitFor(() => r.events.length === 5, 5000, 'all finished');
+  });
+
   it('deleting a chat deletes its files unless another message still references the same bytes', async () => {
     const r = rig({ live: () => live });
     await r.queue.start();
