@@ -26,6 +26,11 @@ export interface HistoryChunk {
   messageCount: number;
   /** Builds the event payload (new objects on every call). isLatest is added by the caller. */
   build(): Omit<HistorySetEvent, 'isLatest'>;
+  /**
+   * The chunk as the phone uploads it, before Baileys' download and processing: a HistorySync object (new
+   * objects on every call). For benchmarks that run Baileys' own download path (encrypted blob on the CDN).
+   */
+  historySync(): proto.IHistorySync;
 }
 
 export interface PlanHistoryOptions {
@@ -129,7 +134,7 @@ export function planHistory(account: SandboxAccount, options: PlanHistoryOptions
   const idBase = `SBXHIST${(hashString(`${account.seed}:${account.me.jid}`) >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
   const endSec = Math.floor(account.endAt / 1000);
   const chunks: HistoryChunk[] = [];
-  const addChunk = (syncType: proto.HistorySync.HistorySyncType, progress: number, messageCount: number, make: (chunkOrder: number) => Omit<HistorySetEvent, 'isLatest'>) => {
+  const addChunk = (syncType: proto.HistorySync.HistorySyncType, progress: number, messageCount: number, make: () => proto.IHistorySync) => {
     const index = chunks.length;
     chunks.push({
       index,
@@ -138,40 +143,31 @@ export function planHistory(account: SandboxAccount, options: PlanHistoryOptions
       syncType,
       progress,
       messageCount,
-      build: () => make(index),
+      build: () => toEvent(make(), index),
+      historySync: make,
     });
   };
 
   const bootstrapCount = [...bootstrap.values()].reduce((sum, list) => sum + list.length, 0);
-  addChunk(SYNC.INITIAL_BOOTSTRAP, 5, bootstrapCount, (chunkOrder) =>
-    toEvent(
-      {
-        syncType: SYNC.INITIAL_BOOTSTRAP,
-        progress: 5,
-        conversations: [...metas.entries()].map(([jid, meta]) => conversationObject(meta, bootstrap.get(jid) ?? [])),
-        phoneNumberToLidMappings: account.historyLidPnMappings.map(({ lid, pn }) => ({ lidJid: lid, pnJid: pn })),
-      },
-      chunkOrder,
-    ),
-  );
+  addChunk(SYNC.INITIAL_BOOTSTRAP, 5, bootstrapCount, () => ({
+    syncType: SYNC.INITIAL_BOOTSTRAP,
+    progress: 5,
+    conversations: [...metas.entries()].map(([jid, meta]) => conversationObject(meta, bootstrap.get(jid) ?? [])),
+    phoneNumberToLidMappings: account.historyLidPnMappings.map(({ lid, pn }) => ({ lidJid: lid, pnJid: pn })),
+  }));
 
-  addChunk(SYNC.PUSH_NAME, 8, 0, (chunkOrder) =>
-    toEvent(
-      {
-        syncType: SYNC.PUSH_NAME,
-        progress: 8,
-        // The phone knows push names by phone number, except for people it only knows by LID.
-        pushnames: account.people.map((p) => ({ id: p.mapping === 'never' ? p.lid : p.pnJid, pushname: p.pushName })),
-      },
-      chunkOrder,
-    ),
-  );
+  addChunk(SYNC.PUSH_NAME, 8, 0, () => ({
+    syncType: SYNC.PUSH_NAME,
+    progress: 8,
+    // The phone knows push names by phone number, except for people it only knows by LID.
+    pushnames: account.people.map((p) => ({ id: p.mapping === 'never' ? p.lid : p.pnJid, pushname: p.pushName })),
+  }));
 
   const perChunk = Math.ceil(rest.length / recentChunkCount);
   for (let c = 0; c < recentChunkCount; c++) {
     const slice = rest.slice(c * perChunk, (c + 1) * perChunk);
     const progress = c === recentChunkCount - 1 ? 100 : Math.round(10 + (90 * (c + 1)) / recentChunkCount);
-    addChunk(SYNC.RECENT, progress, slice.length, (chunkOrder) => {
+    addChunk(SYNC.RECENT, progress, slice.length, () => {
       const grouped = new Map<string, WAMessage[]>();
       for (const message of slice) {
         const jid = message.key.remoteJid!;
@@ -179,14 +175,11 @@ export function planHistory(account: SandboxAccount, options: PlanHistoryOptions
         if (!list) grouped.set(jid, (list = []));
         list.push(message);
       }
-      return toEvent(
-        {
-          syncType: SYNC.RECENT,
-          progress,
-          conversations: [...grouped.entries()].map(([jid, list]) => conversationObject(metas.get(jid)!, list)),
-        },
-        chunkOrder,
-      );
+      return {
+        syncType: SYNC.RECENT,
+        progress,
+        conversations: [...grouped.entries()].map(([jid, list]) => conversationObject(metas.get(jid)!, list)),
+      };
     });
   }
   return chunks;
