@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync, unlinkSync, type ReadStream } from 'node:fs';
-import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -94,20 +94,21 @@ export function createFileStore(root: string): FileStore {
     return join(root, sha256.slice(0, 2), sha256);
   };
 
-  // Shard directories known to exist: a synchronous mkdir per file was ~7 % of a small download's main-thread
-  // time (test/bench/media.ts). One removed behind our back is made again when the open says ENOENT.
+  // Shard directories known to exist, made without blocking the event loop: a synchronous mkdir per file was
+  // ~7 % of a small download's main-thread time, and a new shard's mkdir waits for the disk (test/bench/media.ts).
+  // One removed behind our back is made again when the open says ENOENT.
   const shards = new Set<string>();
-  const makeShard = (dir: string) => {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const makeShard = async (dir: string) => {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     shards.add(dir);
   };
   async function openTemp(dir: string, temp: string) {
-    if (!shards.has(dir)) makeShard(dir);
+    if (!shards.has(dir)) await makeShard(dir);
     try {
       return await open(temp, 'wx', 0o600);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      makeShard(dir);
+      await makeShard(dir);
       return await open(temp, 'wx', 0o600);
     }
   }

@@ -383,8 +383,13 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
     return removed;
   }
 
+  // Parsed policies by session (zod on every committed batch showed in the history-sync profile); setPolicy
+  // replaces the entry. Only this queue writes media_policies.
+  const policies = new Map<string, MediaPolicy>();
   function policy(sessionId: string): MediaPolicy {
-    return parsePolicy(repo.policy(sessionId));
+    let p = policies.get(sessionId);
+    if (!p) policies.set(sessionId, (p = parsePolicy(repo.policy(sessionId))));
+    return p;
   }
 
   return {
@@ -502,6 +507,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
     setPolicy(sessionId, patch) {
       const next = mergePolicy(policy(sessionId), patch);
       repo.setPolicy(sessionId, JSON.stringify(next), clock.now());
+      policies.set(sessionId, next);
       return next;
     },
 

@@ -69,10 +69,11 @@ export type MediaRepository = ReturnType<typeof createMediaRepository>;
 export function createMediaRepository(db: Db) {
   // Resolves the message by its natural key inside the statement, so the ingestion hook needs no pk.
   const statesStmt = inListStatements(db, (n) => `SELECT message_pk, state FROM media_jobs WHERE message_pk IN (${'?,'.repeat(n - 1)}?)`);
+  // Positional parameters: a history sync queues thousands at once, and binding by name costs more per row.
   const insertJob = db.prepare(`INSERT OR IGNORE INTO media_jobs
       (message_pk, session_id, kind, state, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
-    SELECT pk, session_id, @kind, 'queued', @expected_size, @priority, 0, @now, @now, @now
-      FROM messages WHERE session_id = @session_id AND chat_jid = @chat_jid AND wa_message_id = @wa_message_id`);
+    SELECT pk, session_id, ?, 'queued', ?, ?, 0, ?, ?, ?
+      FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`);
   // (Re)queue on request: anything not done starts over with a fresh attempt budget.
   const requeue = db.prepare(`INSERT INTO media_jobs
       (message_pk, session_id, kind, state, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
@@ -88,7 +89,13 @@ export function createMediaRepository(db: Db) {
   const jobByPk = db.prepare('SELECT * FROM media_jobs WHERE message_pk = ?');
   const due = db.prepare(`SELECT j.*, m.chat_jid, m.wa_message_id, m.raw FROM media_jobs j JOIN messages m ON m.pk = j.message_pk
     WHERE j.state = 'queued' AND j.next_attempt_at <= ? ORDER BY j.priority DESC, j.next_attempt_at LIMIT ?`);
-  const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM media_jobs WHERE state = 'queued'`);
+  // The soonest queued job of each priority (1 urgent, 0 background: the only two) is one seek in media_jobs_due
+  // (priority DESC, next_attempt_at); a plain MIN(next_attempt_at) walked the whole index, thousands of rows during
+  // a history sync, on every scheduling decision.
+  const nextDue = db.prepare(`SELECT MIN(at) AS at FROM (
+      SELECT (SELECT next_attempt_at FROM media_jobs WHERE state = 'queued' AND priority = 1 ORDER BY next_attempt_at LIMIT 1) AS at
+      UNION ALL
+      SELECT (SELECT next_attempt_at FROM media_jobs WHERE state = 'queued' AND priority = 0 ORDER BY next_attempt_at LIMIT 1))`);
   const insertFile = db.prepare('INSERT OR IGNORE INTO media_files (sha256, size, mimetype, created_at) VALUES (?, ?, ?, ?)');
   const setDone = db.prepare(`UPDATE media_jobs SET state = 'done', sha256 = ?, error = NULL, attempts = attempts + 1, updated_at = ?
     WHERE message_pk = ?`);
@@ -122,15 +129,7 @@ export function createMediaRepository(db: Db) {
     enqueue(jobs: readonly NewMediaJob[]): number {
       let added = 0;
       for (const j of jobs) {
-        added += insertJob.run({
-          session_id: j.sessionId,
-          chat_jid: j.chatJid,
-          wa_message_id: j.waMessageId,
-          kind: j.kind,
-          expected_size: j.expectedSize,
-          priority: j.priority,
-          now: j.now,
-        }).changes;
+        added += insertJob.run(j.kind, j.expectedSize, j.priority, j.now, j.now, j.now, j.sessionId, j.chatJid, j.waMessageId).changes;
       }
       return added;
     },
