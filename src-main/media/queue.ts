@@ -219,13 +219,15 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
   function pump(): void {
     if (!started || stopped) return;
     const background = clock.now() < historyBusyUntil ? 1 : concurrency;
-    while (inflight.size < concurrency) {
+    let held = false;
+    while (inflight.size < concurrency && !held) {
       const candidates = repo.due(clock.now(), concurrency + inflight.size).filter((j) => !inflight.has(j.message_pk));
       let ran = false;
       for (const job of candidates) {
         if (inflight.size >= concurrency) break;
         // Urgent first (due() orders by priority); background ones only up to the current background limit.
         if (job.priority <= 0 && inflight.size >= background) {
+          held = true; // no urgent job is due either (they come first): nothing more to start now
           // Held back by the history sync: the free slot is filled again once it is over.
           if (busyTimer === null) {
             busyTimer = clock.setTimeout(() => {
