@@ -14,9 +14,25 @@ import { nextMessage, repoPath, spawnTs, stopChild } from './common.js';
 import { FILE_BYTES, serveFixture } from './media-fixture.js';
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
+  timeDeltas: number[];
+  startTime: number;
 }
+
+/** A sample counts for the first rule matched walking its stack from the leaf up. */
+const RULES: [string, (url: string, fn: string) => boolean][] = [
+  ['API key / auth', (u) => u.includes('auth/') || u.includes('middleware/auth')],
+  ['media service + queue.resolve + store', (u) => u.includes('app/media') || u.includes('media/queue') || u.includes('repositories/')],
+  ['media send path (plan, headers, open)', (u) => u.includes('media/koa-send') || u.includes('media/serve-headers') || u.includes('media/file-store') || u.includes('http-range')],
+  ['router', (u) => u.includes('@koa/router') || u.includes('path-to-regexp')],
+  ['koa + our middleware', (u) => /node_modules\/(koa|koa-compose|on-finished|destroy|statuses|type-is|mime|content-type|vary|encodeurl|only|delegates|accepts|fresh)\//.test(u) || u.includes('src-main/api/')],
+  ['file read stream (fs)', (u) => /^node:internal\/fs\/(streams|utils)|^node:fs$/.test(u)],
+  ['socket write / http', (u) => /^node:(_http|net|internal\/(stream_base|http|net))/.test(u)],
+  ['streams (pipe)', (u) => /^node:internal\/streams/.test(u)],
+  ['GC', (_u, f) => f === '(garbage collector)'],
+  ['bare handler', (u) => u.includes('server-bare-file')],
+];
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -52,6 +68,7 @@ const child =
     ? spawnTs(repoPath('test/bench/server-bare-file.ts'), ['--file', fx.file, '--content-type', 'video/mp4'], {}, nodeArgs)
     : spawnTs(repoPath('test/bench/server-gateway.ts'), ['--data-dir', dataDir], {}, nodeArgs);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const windowUs: [number, number] = [0, Number.MAX_SAFE_INTEGER];
 try {
   const { port, pid } = await nextMessage<{ port: number; pid: number }>(child, 'ready', 120_000);
   const path = which === 'bare' ? '/' : fx.path;
@@ -69,7 +86,10 @@ try {
   for (let i = 0; i < 5; i++) await once();
   const before = threadCpu(pid);
   const t0 = performance.now();
+  // Same monotonic clock as the child's profile timestamps (microseconds): only samples of this window count.
+  windowUs[0] = Number(process.hrtime.bigint() / 1000n);
   for (let i = 0; i < fetches; i++) await once();
+  windowUs[1] = Number(process.hrtime.bigint() / 1000n);
   const seconds = (performance.now() - t0) / 1000;
   const after = threadCpu(pid);
   console.log(`${which}: ${((fetches * FILE_BYTES) / 2 ** 20 / seconds).toFixed(0)} MiB/s over ${fetches} fetches`);
@@ -85,18 +105,40 @@ try {
 const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
 if (file) {
   const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile;
-  const byId = new Map(prof.nodes.map((n) => [n.id, n.callFrame]));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<string, number>();
-  for (const id of prof.samples) {
-    const f = byId.get(id)!;
+  const bucket = new Map<string, number>();
+  let t = prof.startTime;
+  let busy = 0;
+  let idle = 0;
+  prof.samples.forEach((id, i) => {
+    t += prof.timeDeltas[i]!;
+    if (t < windowUs[0] || t > windowUs[1]) return;
+    const d = prof.timeDeltas[i]! / 1000;
+    const f = byId.get(id)!.callFrame;
+    if (f.functionName === '(idle)') {
+      idle += d;
+      return;
+    }
+    busy += d;
     const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(src-main|test)\//, '$1/')}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + 1);
-  }
-  const total = prof.samples.length;
-  const idle = [...self].filter(([k]) => k.startsWith('(idle)')).reduce((n, [, v]) => n + v, 0);
-  console.log(`\nmain thread samples: ${total} (idle ${idle}); top functions by self time, share of busy samples:`);
-  for (const [k, v] of [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    console.log(`${((100 * v) / (total - idle)).toFixed(1).padStart(6)} %  ${k}`);
-  }
+    self.set(key, (self.get(key) ?? 0) + d);
+    let name = 'other (native, unattributed)';
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const cf = byId.get(cur)!.callFrame;
+      const rule = RULES.find(([, match]) => match(cf.url, cf.functionName));
+      if (rule) {
+        name = rule[0];
+        break;
+      }
+    }
+    bucket.set(name, (bucket.get(name) ?? 0) + d);
+  });
+  console.log(`\nmain thread in the window: busy ${(busy / fetches).toFixed(2)} ms per file, idle ${(idle / fetches).toFixed(2)} ms per file; by innermost matching frame:`);
+  for (const [k, v] of [...bucket].sort((a, b) => b[1] - a[1])) console.log(`  ${(v / fetches).toFixed(3).padStart(7)} ms  ${k}`);
+  console.log('top functions by self time (ms per file):');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${(v / fetches).toFixed(3).padStart(7)} ms  ${k}`);
 }
 rmSync(work, { recursive: true, force: true });
