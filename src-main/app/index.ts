@@ -35,7 +35,7 @@ export type { AuditEntry, AuditRecord } from './audit.js';
 export { principalLabel } from './audit.js';
 export type { MediaDetails, MessageContext } from './context.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
-export { localSearch, type SearchResult } from './search.js';
+export { localSearch, type SearchPage, type SearchResult } from './search.js';
 
 export interface AppDeps {
   store: Store;

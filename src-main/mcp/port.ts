@@ -3,7 +3,7 @@
  * in-process over the app services (src-main/mcp/in-process.ts: the gateway's /mcp, and `wagw mcp` on a store
  * opened read-only) and over a running gateway's HTTP API (src-main/mcp/over-http.ts).
  */
-import type { MediaDetails, MessageContext, PageInput, PageOf, SearchResult } from '../app/index.js';
+import type { MediaDetails, MessageContext, PageInput, PageOf, SearchPage } from '../app/index.js';
 import type { Capability, Channel, Chat, Message, Session } from '../core/types.js';
 import type { SendResult } from '../core/whatsapp-port.js';
 
@@ -19,7 +19,7 @@ export interface ArchiveAccess {
   listChats(sessionId: string, page: PageInput & { q?: string | undefined }): Promise<PageOf<Chat>>;
   chatMessages(sessionId: string, chatJid: string, page: PageInput): Promise<PageOf<Message>>;
   /** Full-text search of stored messages (API.md "The archive in use"), newest first. */
-  searchMessages(sessionId: string, input: { q: string; chat?: string | undefined; type?: string | undefined }, page: PageInput): Promise<PageOf<SearchResult>>;
+  searchMessages(sessionId: string, input: { q: string; chat?: string | undefined; type?: string | undefined }, page: PageInput): Promise<SearchPage>;
   messageContext(sessionId: string, chatJid: string, messageId: string, n: number): Promise<MessageContext>;
   listChannels(sessionId: string, page: PageInput): Promise<PageOf<Channel>>;
   channelPosts(sessionId: string, channelJid: string, page: PageInput): Promise<PageOf<Message>>;
