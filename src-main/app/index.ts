@@ -33,7 +33,7 @@ export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './w
 export type { AuditEntry, AuditRecord } from './audit.js';
 export { principalLabel } from './audit.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
-export { localSearch, type SearchResult } from './search.js';
+export { localSearch, type SearchPage, type SearchResult } from './search.js';
 
 export interface AppDeps {
   store: Store;

@@ -133,7 +133,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const server = createHttpServer(api.app.callback());
       realtime.attach(server, { allowedHosts, allowedOrigins });
       webhookWorker = startWebhookDelivery({ store, logger, publisher: realtime, now, server });
-      startSearchIndexer({ store, logger, server });
+      startSearchIndexer({ store, logger, server, ...(config.searchIndexIntervalMs ? { intervalMs: config.searchIndexIntervalMs } : {}) });
       const port = await listen(server, config.host, config.port);
       address.setPort(port);
 

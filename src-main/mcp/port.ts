@@ -5,7 +5,7 @@
  * operation of the HTTP API, so both implementations answer the same; what the tools make of the answers
  * (context trimming, the get_media fallbacks) lives once, in mcp/context.ts and mcp/media.ts.
  */
-import type { PageInput, PageOf, SearchResult } from '../app/index.js';
+import type { PageInput, PageOf, SearchPage } from '../app/index.js';
 import type { Capability, Channel, Chat, Message, Session } from '../core/types.js';
 import type { SendResult } from '../core/whatsapp-port.js';
 
@@ -26,7 +26,7 @@ export interface ArchiveAccess {
   listChats(sessionId: string, page: PageInput & { q?: string | undefined }): Promise<PageOf<Chat>>;
   chatMessages(sessionId: string, chatJid: string, page: PageInput): Promise<PageOf<Message>>;
   /** Full-text search of stored messages (API.md "The archive in use"), newest first. */
-  searchMessages(sessionId: string, input: { q: string; chat?: string | undefined; type?: string | undefined }, page: PageInput): Promise<PageOf<SearchResult>>;
+  searchMessages(sessionId: string, input: { q: string; chat?: string | undefined; type?: string | undefined }, page: PageInput): Promise<SearchPage>;
   /**
    * The stored page holding message `messageId` of a chat or (…@newsletter) channel, about limit/2 messages each
    * way, newest first (GET .../messages?around=). Unknown chat or message: not_found.

@@ -139,7 +139,9 @@ const TOOLS: ToolDef[] = [
         chatName: h.chat.name,
         snippet: h.snippet.replace(/<mark>/g, '[').replace(/<\/mark>/g, ']').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
       }));
-      return text(dataBlock(`${items.length} message(s) match, newest first.`, items, more(page.nextCursor)));
+      // An incomplete index finds less than the archive holds: say so, or an agent takes "no match" as final.
+      const indexing = !page.index.complete ? ` The search index is still being built: ${page.index.pending} message(s) are not searchable yet.` : '';
+      return text(dataBlock(`${items.length} message(s) match, newest first.${indexing}`, items, more(page.nextCursor)));
     },
   },
   {
