@@ -1,5 +1,5 @@
 /**
- * The application layer (DESIGN.md): plain services that take a principal and input, check capabilities,
+ * The application layer (docs/ARCHITECTURE.md): plain services that take a principal and input, check capabilities,
  * and return data or throw domain errors (src-main/core/errors.ts). Every door (the HTTP API in src-main/api,
  * later MCP) calls these, so the rules live once. Nothing here knows Koa or HTTP statuses.
  */
