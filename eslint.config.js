@@ -1,4 +1,4 @@
-// Lint: the architectural rules that the type checker cannot see (DESIGN.md "The shape we are growing into").
+// Lint: the architectural rules that the type checker cannot see (docs/ARCHITECTURE.md, "Layers").
 // test/architecture/lint.test.ts proves that each rule fires.
 import tseslint from 'typescript-eslint';
 

@@ -28,6 +28,13 @@ export function pageOf(ctx: ApiContext): PageInput {
   return { limit, cursor };
 }
 
+/** A message listing's paging plus `around` (ours: a message id, given once; empty = absent). */
+export function windowPageOf(ctx: ApiContext): PageInput & { around?: string | undefined } {
+  const around = ctx.query.around;
+  if (Array.isArray(around)) throw new ValidationError('around must be given once', { field: 'around' });
+  return { ...pageOf(ctx), around: around === undefined || around === '' ? undefined : around };
+}
+
 /** A path parameter ('' when absent, which no lookup finds). */
 export function param(ctx: ApiContext, name: string): string {
   return ctx.params[name] ?? '';

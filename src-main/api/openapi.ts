@@ -59,6 +59,14 @@ export const listOf = (name: string): JsonSchema => ({
   additionalProperties: false,
 });
 
+/** A page of messages; `prevCursor` (ours) only on `around` pages and pages reached with one (additive). */
+export const messageWindowSchema: JsonSchema = {
+  type: 'object',
+  required: ['data', 'nextCursor'],
+  properties: { data: { type: 'array', items: ref('Message') }, nextCursor: { type: ['string', 'null'] }, prevCursor: { type: ['string', 'null'] } },
+  additionalProperties: false,
+};
+
 /** Koa/path-to-regexp form of an OpenAPI path: {x} -> :x, a literal ':' (custom actions) escaped. */
 export function koaPath(openapiPath: string): string {
   return openapiPath.replace(/:/g, '\\:').replace(/\{(\w+)\}/g, ':$1');

@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import { rowToChannel } from '../store/repositories/channels.js';
 import { requireCapability, type Input } from './access.js';
 import { messagePage } from './chats.js';
+import type { WindowPageOf } from './message-window.js';
 import { activityKey, keysetPage, type PageInput, type PageOf } from './paging.js';
 import type { MediaPort } from './ports.js';
 import type { SessionsService } from './sessions.js';
@@ -33,8 +34,8 @@ export function createChannelsService(deps: {
       });
     },
 
-    /** Stored posts; needs `send`, as documented by the original API. */
-    messages(p: Principal, sessionId: string, jid: string, page: PageInput): PageOf<Message> {
+    /** Stored posts; needs `send`, as documented by the original API. `around` as for chat messages (ours). */
+    messages(p: Principal, sessionId: string, jid: string, page: PageInput & { around?: string | undefined }): WindowPageOf<Message> {
       requireCapability(p, 'send');
       const s = sessions.inOrg(p, sessionId);
       if (!store.channels.getRow(s.id, jid)) throw new NotFoundError('channel not found', { jid });

@@ -1,7 +1,7 @@
 /**
- * The application layer (DESIGN.md): plain services that take a principal and input, check capabilities,
+ * The application layer (docs/ARCHITECTURE.md): plain services that take a principal and input, check capabilities,
  * and return data or throw domain errors (src-main/core/errors.ts). Every door (the HTTP API in src-main/api,
- * later MCP) calls these, so the rules live once. Nothing here knows Koa or HTTP statuses.
+ * the MCP server in src-main/mcp) calls these, so the rules live once. Nothing here knows Koa or HTTP statuses.
  */
 import type { ApiKeyService } from '../auth/api-keys.js';
 import type { CursorCodec } from '../core/cursor.js';
@@ -14,7 +14,6 @@ import { createContactsService, type ContactsService } from './contacts.js';
 import { createGroupsService, type GroupsService } from './groups.js';
 import { createExportService, type ExportService, type MediaFiles } from './export.js';
 import { createHistoryService, type HistoryService } from './history.js';
-import { createContextService, type ContextService } from './context.js';
 import { createKeysService, type KeysService } from './keys.js';
 import { createMessagesService, type MessagesService } from './messages.js';
 import { createMediaService, type MediaService } from './media.js';
@@ -33,9 +32,8 @@ export type { SessionAction } from './sessions.js';
 export type { WebhookDeliveryView, WebhookEndpointView, WebhookWaker } from './webhooks.js';
 export type { AuditEntry, AuditRecord } from './audit.js';
 export { principalLabel } from './audit.js';
-export type { MediaDetails, MessageContext } from './context.js';
 export { requireCapability, requireLoginWithManage, type Input } from './access.js';
-export { localSearch, type SearchResult } from './search.js';
+export { localSearch, type SearchPage, type SearchResult } from './search.js';
 
 export interface AppDeps {
   store: Store;
@@ -67,9 +65,8 @@ export interface AppServices {
   media: MediaService;
   history: HistoryService;
   search: SearchService;
-  /** The MCP tool-call audit log, and reading around a message (MCP get_message_context). */
+  /** The MCP tool-call audit log. */
   audit: AuditService;
-  context: ContextService;
   /** Issue 13: group metadata and the contacts listing. */
   groups: GroupsService;
   contacts: ContactsService;
@@ -119,7 +116,6 @@ export function createAppServices(deps: AppDeps): AppServices {
     history: createHistoryService({ store: deps.store, sessions, publisher: deps.publisher }),
     search: createSearchService({ store: deps.store, sessions, cursors: deps.cursors }),
     audit: createAuditService({ store: deps.store, cursors: deps.cursors }),
-    context: createContextService({ store: deps.store, sessions }),
     groups: createGroupsService({ store: deps.store, sessions, ...(deps.now ? { now: deps.now } : {}) }),
     contacts: createContactsService({ store: deps.store, sessions, cursors: deps.cursors }),
   };

@@ -11,7 +11,7 @@ import type { Store } from '../store/index.js';
 import { rowToMessage } from '../store/repositories/messages.js';
 import { UNKNOWN_PERSON } from '../core/names.js';
 import { nameMessage, selfJids, sessionNames } from './names.js';
-import type { BackfillProgress, SearchFilters } from '../store/repositories/search.js';
+import type { BackfillProgress, SearchFilters, SearchIndexState } from '../store/repositories/search.js';
 import { parseSearchQuery } from '../store/search-query.js';
 import { requireCapability } from './access.js';
 import { keysetPage, numericPosition, type PageInput, type PageOf } from './paging.js';
@@ -61,12 +61,21 @@ const bool = (field: string, v: unknown): boolean | undefined => {
   return s === 'true';
 };
 
+/**
+ * A page of hits and whether the index was complete when it was searched: a search indexes up to a batch of
+ * queued rows first (repositories/search.ts), so during the first indexing of an old archive or a large
+ * history sync some stored messages are not findable yet (`index.pending`).
+ */
+export type SearchPage = PageOf<SearchResult> & { index: SearchIndexState };
+
+export type { SearchIndexState };
+
 export type SearchService = ReturnType<typeof createSearchService>;
 
 export function createSearchService(deps: SearchDeps) {
   const { store, sessions, cursors } = deps;
   return {
-    search(p: Principal, sessionId: string, input: SearchInput, page: PageInput): PageOf<SearchResult> {
+    search(p: Principal, sessionId: string, input: SearchInput, page: PageInput): SearchPage {
       requireCapability(p, 'read');
       const s = sessions.inOrg(p, sessionId);
       const q = typeof input.q === 'string' ? input.q : Array.isArray(input.q) ? undefined : '';
@@ -85,7 +94,7 @@ export function createSearchService(deps: SearchDeps) {
       const names = sessionNames(store, s.id);
       const row = store.sessions.get(s.id);
       const self = selfJids({ waJid: row?.wa_jid ?? null, waLid: row?.wa_lid ?? null });
-      return keysetPage(cursors, listing, page, {
+      const result = keysetPage(cursors, listing, page, {
         key: (after) => {
           const pos = numericPosition(after);
           return pos ? { timestamp: pos[0], pk: pos[1] } : undefined;
@@ -98,6 +107,8 @@ export function createSearchService(deps: SearchDeps) {
           snippet: hit.snippet,
         }),
       });
+      // After the search's own indexing step: what it could not see.
+      return { ...result, index: store.search.indexState() };
     },
 
     /** How far the search index is (the background indexer, store/search-backfill.ts). */
@@ -114,7 +125,7 @@ export function createSearchService(deps: SearchDeps) {
  * `wagw keys`), so the principal has read and send (channel posts included). `session` may be omitted when
  * the data dir holds exactly one session. Cursors are per run (the command prints one page).
  */
-export function localSearch(store: Store, sessionArg: string | undefined, input: SearchInput, limit: number): PageOf<SearchResult> {
+export function localSearch(store: Store, sessionArg: string | undefined, input: SearchInput, limit: number): SearchPage {
   const all = store.sessions.listAll();
   const session = sessionArg ? all.find((s) => s.id === sessionArg) : all.length === 1 ? all[0] : undefined;
   if (sessionArg && !session) throw new NotFoundError(`no session ${sessionArg} in this data dir`, { session: sessionArg });

@@ -1,7 +1,8 @@
 /**
  * Backups of a data directory: one gzip-compressed tar with the database (a consistent snapshot taken with
- * SQLite's online backup API, safe while the gateway runs), every file under media/ and, last, manifest.json
- * with the size and sha256 of each file. A restore checks everything before it touches the target: complete
+ * SQLite's online backup API, safe while the gateway runs), the media files that snapshot records (media_files:
+ * not a half-written download, nor a file recorded after the snapshot) and, last, manifest.json with the size and
+ * sha256 of each file. A restore checks everything before it touches the target: complete
  * archive, every hash, PRAGMA integrity_check, and a schema this build knows.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { inspectDatabase, snapshotDatabase, type DatabaseReport } from '../store/backup.js';
+import { inspectDatabase, recordedMediaFiles, snapshotDatabase, type DatabaseReport } from '../store/backup.js';
 import { ArchiveError, TarWriter, tarExtractor, type WrittenEntry } from './tar.js';
 
 export { ArchiveError } from './tar.js';
@@ -39,6 +40,8 @@ export interface BackupManifest {
   schemaVersion: number;
   counts: DatabaseReport['counts'];
   files: WrittenEntry[];
+  /** Media files the snapshot records that were gone from disk when the backup read them. */
+  missingMedia?: number;
 }
 
 export interface BackupOptions {
@@ -48,21 +51,21 @@ export interface BackupOptions {
   nativeBinding?: string | undefined;
 }
 
-/** Regular files under media/, as archive paths ('media/<...>'), sorted. Symlinks and others are skipped. */
-function mediaFiles(dataDir: string): string[] {
-  const root = join(dataDir, MEDIA_DIR);
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  const walk = (dir: string, rel: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const path = join(dir, entry.name);
-      const relPath = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(path, relPath);
-      else if (entry.isFile()) out.push(relPath);
-    }
-  };
-  walk(root, MEDIA_DIR);
-  return out;
+/**
+ * The snapshot's media files as archive paths ('media/<2 hex>/<sha256>', the file store's layout), and the recorded
+ * ones missing on disk (removed since the snapshot: a chat deleted meanwhile). A restored gateway treats a missing
+ * file as not downloaded.
+ */
+function snapshotMedia(dataDir: string, snapshot: string, nativeBinding: string | undefined): { present: string[]; missing: number } {
+  const present: string[] = [];
+  let missing = 0;
+  for (const sha of recordedMediaFiles(snapshot, { nativeBinding })) {
+    const rel = `${MEDIA_DIR}/${sha.slice(0, 2)}/${sha}`;
+    const path = join(dataDir, rel);
+    if (existsSync(path) && statSync(path).isFile()) present.push(rel);
+    else missing++;
+  }
+  return { present, missing };
 }
 
 /** Writes a backup of a (possibly running) gateway's data dir; returns its manifest. */
@@ -90,7 +93,8 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
       files.push(await tar.addFile(path, source, st.size, st.mtimeMs));
     };
     await add(DB_FILE, snapshot);
-    for (const rel of mediaFiles(dataDir)) await add(rel, join(dataDir, rel));
+    const media = snapshotMedia(dataDir, snapshot, options.nativeBinding);
+    for (const rel of media.present) await add(rel, join(dataDir, rel));
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
       formatVersion: BACKUP_FORMAT_VERSION,
@@ -98,6 +102,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
       schemaVersion: report.schemaVersion,
       counts: report.counts,
       files,
+      missingMedia: media.missing,
     };
     await tar.addBuffer(MANIFEST_FILE, Buffer.from(JSON.stringify(manifest, null, 2)));
     await tar.finish();

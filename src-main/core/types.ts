@@ -282,9 +282,13 @@ export interface ChatCoverage {
   oldestMessageAt: number | null;
   newestMessageAt: number | null;
   count: number;
-  /** True when the phone said nothing older exists: the stored copy starts where the chat starts. */
+  /** True when the phone said nothing older exists (the stored copy starts where the chat starts) and no gap is left. */
   complete: boolean;
-  gaps: { after: string; before: string }[];
+  /**
+   * Holes between the stretches held without one (src-main/app/history-gaps.ts), oldest first: the newest
+   * message before the hole (`after`, at `from` epoch ms) and the oldest after it (`before`, at `to`).
+   */
+  gaps: { after: string; before: string; from: number; to: number }[];
 }
 
 /** POST /sessions/{s}/chats/{cid}:backfill (202): what the phone was asked for. */

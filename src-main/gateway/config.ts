@@ -42,6 +42,11 @@ export interface GatewayConfig {
   mcpAllowSend?: boolean;
   /** Issue 13: the largest file one send takes (default 64 MiB); tests make it small to exercise 413. */
   sendMediaMaxBytes?: number;
+  /**
+   * Issue 10: how often the background search indexer looks for queued messages (default 500 ms). Tests make
+   * it long to hold work in the queue and see what a search answers meanwhile (`index.complete: false`).
+   */
+  searchIndexIntervalMs?: number;
 }
 
 export const DEFAULT_PORT = 7480;

@@ -133,13 +133,15 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const server = createHttpServer(api.app.callback());
       realtime.attach(server, { allowedHosts, allowedOrigins });
       webhookWorker = startWebhookDelivery({ store, logger, publisher: realtime, now, server });
-      startSearchIndexer({ store, logger, server });
+      startSearchIndexer({ store, logger, server, ...(config.searchIndexIntervalMs ? { intervalMs: config.searchIndexIntervalMs } : {}) });
       const port = await listen(server, config.host, config.port);
       address.setPort(port);
 
       const info: GatewayInfo = { url: address.origin(), apiBase: `${address.origin()}/api/v1`, host: config.host, port, dataDir: config.dataDir };
       running = { store, sessions, realtime, server, api, info, organizationId: secrets.organizationId, whatsapp: whatsapp.runtime };
-      writeGatewayFile(config.dataDir, info, now()); // `wagw mcp` finds a running gateway through this file
+      // `wagw mcp` and `wagw login-link` find a running gateway through this file.
+      const local = address.localOrigin();
+      writeGatewayFile(config.dataDir, { url: local, apiBase: `${local}/api/v1`, publicUrl: config.publicUrl }, now());
 
       sessions.resumeAll();
       const sandboxSession = config.sandbox?.ensureSession ? ensureSandboxSession(store, sessions, secrets.organizationId) : null;

@@ -9,17 +9,24 @@ import { join } from 'node:path';
 export const GATEWAY_FILE = 'gateway.json';
 
 export interface GatewayFile {
-  /** e.g. http://127.0.0.1:7480 */
+  /** Where processes on this machine reach it, e.g. http://127.0.0.1:7480 (always plain HTTP, never the proxy). */
   url: string;
   apiBase: string;
+  /** The --public-url origin (e.g. https://gw.example.com) when one is set: what links for a browser use. */
+  publicUrl?: string;
   pid: number;
   startedAt: number;
 }
 
-export function writeGatewayFile(dataDir: string, info: { url: string; apiBase: string }, now: number = Date.now()): void {
+export function writeGatewayFile(
+  dataDir: string,
+  info: { url: string; apiBase: string; publicUrl?: string | null },
+  now: number = Date.now(),
+): void {
   const file = join(dataDir, GATEWAY_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   const content: GatewayFile = { url: info.url, apiBase: info.apiBase, pid: process.pid, startedAt: now };
+  if (info.publicUrl) content.publicUrl = info.publicUrl;
   writeFileSync(tmp, `${JSON.stringify(content)}\n`, { mode: 0o600 });
   renameSync(tmp, file);
 }
@@ -34,7 +41,9 @@ export function readGatewayFile(dataDir: string): GatewayFile | undefined {
   try {
     const parsed = JSON.parse(readFileSync(join(dataDir, GATEWAY_FILE), 'utf8')) as Partial<GatewayFile>;
     if (typeof parsed.url !== 'string' || typeof parsed.apiBase !== 'string' || !/^http:\/\//.test(parsed.url)) return undefined;
-    return { url: parsed.url, apiBase: parsed.apiBase, pid: Number(parsed.pid) || 0, startedAt: Number(parsed.startedAt) || 0 };
+    const found: GatewayFile = { url: parsed.url, apiBase: parsed.apiBase, pid: Number(parsed.pid) || 0, startedAt: Number(parsed.startedAt) || 0 };
+    if (typeof parsed.publicUrl === 'string' && /^https?:\/\//.test(parsed.publicUrl)) found.publicUrl = parsed.publicUrl;
+    return found;
   } catch {
     return undefined;
   }

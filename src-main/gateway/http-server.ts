@@ -11,6 +11,8 @@ import { StartupError } from './startup-error.js';
 export interface HttpAddress {
   /** e.g. http://127.0.0.1:7480 (the listening port once known). */
   origin(): string;
+  /** http://<listen address>:<port> (127.0.0.1 for a wildcard), ignoring any public URL. */
+  localOrigin(): string;
   /** Host header values the host guard and the realtime upgrade accept. */
   allowedHosts(): string[];
   /** Browser origins allowed to call the API and open the realtime socket. */
@@ -35,6 +37,8 @@ export function httpAddress(config: Pick<GatewayConfig, 'host' | 'port' | 'extra
   return {
     // The origin of every URL the gateway prints or returns: the public URL when one is set.
     origin: () => publicOrigin(exposure()),
+    // Where processes on this machine reach the listener directly (gateway.json), never through the proxy.
+    localOrigin: () => publicOrigin({ ...exposure(), publicUrl: null }),
     allowedHosts() {
       refresh();
       return hosts;

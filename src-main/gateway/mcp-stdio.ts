@@ -3,10 +3,11 @@
  *
  * - A gateway runs on the data dir (gateway.json + /healthz answers): tools go through its HTTP API with an API
  *   key (--key / WAGW_API_KEY, else a key "mcp (stdio)" this command creates and keeps in <data-dir>/mcp-stdio.key),
- *   so one process owns Baileys. get_message_context and get_media read the store read-only (no REST route yet).
- * - No gateway: the store is opened read-only and live tools do not exist.
+ *   so one process owns Baileys and the data path: every tool, reads and media included.
+ * - No gateway: the store is opened read-only and live tools do not exist. get_media serves archived files
+ *   through the same media service as the gateway (loaded on first use: it brings Baileys' decoding code).
  * The audit log is written through a second, writable connection (it is the only thing this command writes,
- * besides creating its key).
+ * besides creating its key, and forgetting a media file found missing from disk, as the gateway would).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { ulid } from 'ulid';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { createAppServices, principalLabel } from '../app/index.js';
 import { createAuditService } from '../app/audit.js';
-import type { SessionControl } from '../app/ports.js';
+import type { MediaPort, SessionControl } from '../app/ports.js';
 import { createApiKeyService, type ApiKeyService } from '../auth/api-keys.js';
 import { createCursorCodec } from '../core/cursor.js';
 import { NotFoundError, NotImplementedError } from '../core/errors.js';
@@ -24,6 +25,8 @@ import { inProcessAccess } from '../mcp/in-process.js';
 import { overHttpAccess } from '../mcp/over-http.js';
 import type { ArchiveAccess, AuditSink } from '../mcp/port.js';
 import { createMcpServer, offeredTools } from '../mcp/tools.js';
+import { createFileStore } from '../media/file-store.js';
+import type { MediaQueue } from '../media/queue.js';
 import { openStore, type Store } from '../store/index.js';
 import { lastErrorOf, type SessionRow } from '../store/repositories/sessions.js';
 import { findRunningGateway } from './gateway-file.js';
@@ -124,6 +127,24 @@ function stdioKey(dataDir: string, organizationId: string, apiKeys: ApiKeyServic
   return key;
 }
 
+/**
+ * The media archive of a data dir with no gateway: its files and a queue that never downloads (no live client,
+ * never started), made on first use so that `tools/list` does not pay for loading Baileys. The queue writes only
+ * to forget a recorded file that is gone from disk, hence the writable connection.
+ */
+function readOnlyMedia(dataDir: string, store: Store): { port: MediaPort; load: () => Promise<void> } {
+  const files = createFileStore(join(dataDir, 'media'));
+  let queue: MediaQueue | undefined;
+  let loading: Promise<void> | undefined;
+  return {
+    port: { files, queue: () => queue, readDetails: () => undefined },
+    load: () =>
+      (loading ??= import('../media/queue.js').then((m) => {
+        queue = m.createMediaQueue({ store, files });
+      })),
+  };
+}
+
 function openOrFail(file: string, readonly: boolean): Store {
   try {
     return openStore(file, { readonly, backgroundCheckpoints: false });
@@ -167,6 +188,7 @@ export async function composeStdioMcp(o: StdioMcpOptions): Promise<StdioMcp> {
       principalName = LOCAL_PRINCIPAL;
     }
 
+    const media = gateway ? null : readOnlyMedia(o.dataDir, writable);
     const app = createAppServices({
       store: readonly,
       sessions: readOnlySessions(readonly),
@@ -174,11 +196,13 @@ export async function composeStdioMcp(o: StdioMcpOptions): Promise<StdioMcp> {
       apiKeys,
       cursors,
       publisher: { publish: () => {} },
+      media: media?.port ?? null,
     });
     if (o.session) app.sessions.get(principal, o.session); // unknown or another org's: not_found, said at start
-    const local = inProcessAccess(app, principal, { mode: 'store-readonly', live: false });
     const access: ArchiveAccess =
-      gateway && key ? overHttpAccess({ apiBase: gateway.apiBase, key, capabilities: principal.capabilities, local }) : local;
+      gateway && key
+        ? overHttpAccess({ apiBase: gateway.apiBase, key, capabilities: principal.capabilities })
+        : inProcessAccess(app, principal, { mode: 'store-readonly', live: false, ...(media ? { prepareMedia: media.load } : {}) });
 
     const auditService = createAuditService({ store: writable, cursors });
     const audit: AuditSink = { organizationId: principal.organizationId, principal: principalName, transport: 'stdio', record: (e) => auditService.record(e) };

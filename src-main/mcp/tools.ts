@@ -19,6 +19,8 @@ import {
 import { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { Capability } from '../core/types.js';
+import { messageContext } from './context.js';
+import { MCP_IMAGE_MAX_BYTES, mediaOf } from './media.js';
 import type { ArchiveAccess, AuditSink } from './port.js';
 import { channelItem, chatItem, dataBlock, messageItem, sessionItem } from './render.js';
 
@@ -137,7 +139,9 @@ const TOOLS: ToolDef[] = [
         chatName: h.chat.name,
         snippet: h.snippet.replace(/<mark>/g, '[').replace(/<\/mark>/g, ']').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
       }));
-      return text(dataBlock(`${items.length} message(s) match, newest first.`, items, more(page.nextCursor)));
+      // An incomplete index finds less than the archive holds: say so, or an agent takes "no match" as final.
+      const indexing = !page.index.complete ? ` The search index is still being built: ${page.index.pending} message(s) are not searchable yet.` : '';
+      return text(dataBlock(`${items.length} message(s) match, newest first.${indexing}`, items, more(page.nextCursor)));
     },
   },
   {
@@ -156,7 +160,7 @@ const TOOLS: ToolDef[] = [
     offered: () => true,
     async run(a, { access, session }) {
       const s = await session(a.session);
-      const ctx = await access.messageContext(s, a.chat as string, a.message_id as string, (a.n as number) ?? 5);
+      const ctx = await messageContext(access, s, a.chat as string, a.message_id as string, (a.n as number) ?? 5);
       const items = ctx.messages.map((m, i) => (i === ctx.index ? { ...messageItem(m), target: true } : messageItem(m)));
       return text(dataBlock(`Message ${String(a.message_id)} with ${ctx.index} before and ${ctx.messages.length - ctx.index - 1} after (oldest first).`, items));
     },
@@ -191,23 +195,32 @@ const TOOLS: ToolDef[] = [
     name: 'get_media',
     title: 'Get media of a message',
     description:
-      'Media of a stored message. Media files are not archived yet: this returns the metadata (type, mimetype, size, ' +
-      'filename) and, for images, videos and stickers, the small JPEG preview embedded in the message when it has one.',
+      'Media of a stored message. Images and stickers: the file itself as image content (the archived copy, or ' +
+      `downloaded now when the session is live); when the file is over ${MCP_IMAGE_MAX_BYTES / (1024 * 1024)} MB or cannot be had, the small JPEG preview ` +
+      'embedded in the message instead, and the answer says why. Videos, audio and documents: metadata (type, ' +
+      'mimetype, size, filename), the archive state (none, queued, done, failed, expired) and the media API path of ' +
+      'the file; a video also its embedded preview.',
     input: z.object({ session: sessionArg, chat: jidArg('Chat (or channel) JID of the message'), message_id: z.string().min(1).max(128) }).strict(),
     annotations: { title: 'Get media of a message', ...READ_ONLY },
     offered: () => true,
     async run(a, { access, session }) {
       const s = await session(a.session);
-      const d = await access.media(s, a.chat as string, a.message_id as string);
+      const d = await mediaOf(access, s, a.chat as string, a.message_id as string);
       const m = d.message;
-      const meta = { id: m.id, chat: m.chatJid, type: m.type, hasMedia: m.hasMedia, mimetype: m.media?.mimetype ?? null, size: m.media?.size ?? null, filename: m.media?.filename ?? null, caption: m.body };
-      const note = !m.hasMedia
-        ? 'This message has no media.'
-        : d.thumbnail
-          ? 'Media file not archived; the embedded preview image follows.'
-          : 'Media file not archived and no embedded preview: metadata only.';
-      const result = text(dataBlock(note, [meta]));
-      if (d.thumbnail) result.content.push({ type: 'image', data: d.thumbnail.base64, mimeType: d.thumbnail.mimetype });
+      const meta = {
+        id: m.id,
+        chat: m.chatJid,
+        type: m.type,
+        hasMedia: m.hasMedia,
+        mimetype: m.media?.mimetype ?? null,
+        size: m.media?.size ?? null,
+        filename: m.media?.filename ?? null,
+        caption: m.body,
+        ...(m.hasMedia ? { state: d.state, file: d.apiPath } : {}),
+        ...(d.image ? { returned: d.image.source === 'file' ? 'file' : 'embedded preview' } : {}),
+      };
+      const result = text(dataBlock(d.note, [meta]));
+      if (d.image) result.content.push({ type: 'image', data: d.image.data.toString('base64'), mimeType: d.image.mimetype });
       return result;
     },
   },

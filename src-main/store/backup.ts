@@ -66,3 +66,18 @@ export function inspectDatabase(file: string, options: DatabaseSnapshotOptions =
     db.close();
   }
 }
+
+/**
+ * The sha256 names of the media files a database records (media_files), sorted: what a backup of that database
+ * must carry. An older schema without the table records none.
+ */
+export function recordedMediaFiles(file: string, options: DatabaseSnapshotOptions = {}): string[] {
+  const db = openReadonly(file, options);
+  try {
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'media_files'").get() !== undefined;
+    if (!exists) return [];
+    return (db.prepare('SELECT sha256 FROM media_files ORDER BY sha256').pluck().all() as string[]).filter((h) => /^[0-9a-f]{64}$/.test(h));
+  } finally {
+    db.close();
+  }
+}

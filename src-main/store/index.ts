@@ -16,7 +16,6 @@ import { createExportsRepository } from './repositories/exports.js';
 import { createGroupsRepository } from './repositories/groups.js';
 import { createLidMappingsRepository } from './repositories/lid-mappings.js';
 import { createMediaRepository } from './repositories/media.js';
-import { createMessageContextRepository } from './repositories/message-context.js';
 import { createMessagesRepository } from './repositories/messages.js';
 import { createMetaRepository } from './repositories/meta.js';
 import { createOrganizationsRepository } from './repositories/organizations.js';
@@ -67,7 +66,6 @@ export function createStore(db: Db, options: CreateStoreOptions = {}) {
     media: createMediaRepository(db),
     exports: createExportsRepository(db),
     audit: createAuditRepository(db),
-    messageContext: createMessageContextRepository(db),
     groups: createGroupsRepository(db),
     outbox: createOutboxRepository(db), // issue 13: retries of failed sends
     /** Runs fn in one synchronous transaction (nested calls become savepoints). */

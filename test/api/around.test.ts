@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
 
 const DM = '6281234567890@s.whatsapp.net';
 const DM_ENC = '6281234567890%40s.whatsapp.net';
@@ -86,5 +86,33 @@ describe('GET /chats/{cid}/messages?around={id}: a page around a message, paging
     const around = (await get('around=m50&limit=5')).body;
     const other = await g.req('GET', `/api/v1/sessions/${sid}/chats/${encodeURIComponent(GROUP)}/messages?cursor=${around.prevCursor}`, { auth: key });
     expect(other.status).toBe(400);
+  });
+});
+
+describe('GET /channels/{jid}/messages?around={id} (ours): the same window over channel posts', () => {
+  const CHANNEL = '120363012345678901@newsletter';
+  let g: TestGateway;
+  let sid: string;
+
+  beforeAll(async () => {
+    g = await startTestGateway();
+    sid = g.session();
+    g.store.transaction(() => {
+      g.store.channels.upsert(sid, { jid: CHANNEL, name: 'News' });
+      for (let i = 0; i < 30; i++) g.store.messages.insert(sid, { ...textRecord(CHANNEL, `p${i}`, 1_700_000_000_000 + i * 1000, `post ${i}`), senderJid: null });
+    });
+  });
+  afterAll(() => g.close());
+
+  it('returns the post with its neighbours and prevCursor; unknown post 404; needs send like the listing', async () => {
+    const url = (q: string) => `/api/v1/sessions/${sid}/channels/${encodeURIComponent(CHANNEL)}/messages?${q}`;
+    const res = await g.req('GET', url('around=p10&limit=5'), { auth: g.key(['read', 'send']) });
+    expect(res.status).toBe(200);
+    expect((res.body as Page).data.map((m) => m.id)).toEqual(['p12', 'p11', 'p10', 'p9', 'p8']);
+    expect((res.body as Page).prevCursor).toEqual(expect.any(String));
+    const newer = await g.req('GET', url(`limit=2&cursor=${(res.body as Page).prevCursor}`), { auth: g.key(['read', 'send']) });
+    expect((newer.body as Page).data.map((m) => m.id)).toEqual(['p14', 'p13']);
+    expect((await g.req('GET', url('around=nope'), { auth: g.key(['read', 'send']) })).status).toBe(404);
+    expect((await g.req('GET', url('around=p10'), { auth: g.key(['read']) })).status).toBe(403);
   });
 });

@@ -3,7 +3,9 @@
  * at pairing (src-main/whatsapp/sandbox/on-demand.ts); POST .../chats/{cid}:backfill asks it for older
  * messages (Baileys' fetchMessageHistory through the real adapter), the ON_DEMAND answer is ingested,
  * progress arrives as 'sync.progress' with the chatJid over the realtime socket, and coverage turns complete
- * once the phone reached the chat's start. Asking again adds nothing.
+ * once the phone reached the chat's start. Asking again adds nothing. Gaps: messages that arrived while the
+ * session was away through a network outage stay on the phone (src-main/whatsapp/sandbox/offline.ts);
+ * coverage reports the hole and a backfill, anchored on the message after it, fills and closes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -22,7 +24,15 @@ interface Coverage {
   newestMessageAt: number | null;
   count: number;
   complete: boolean;
-  gaps: unknown[];
+  gaps: { after: string; before: string; from: number; to: number }[];
+}
+
+interface Listed {
+  waMessageId: string;
+  fromMe: boolean;
+  status: string;
+  timestamp: number;
+  body: string;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
@@ -115,6 +125,72 @@ describe('chat backfill and coverage on the sandbox', () => {
     // The fetched messages read like any other: oldest first page reaches them.
     const page = await g.req('GET', `${path(jid, '/messages')}?limit=200`, { auth: key });
     expect((page.body.data as { waMessageId: string }[]).some((m) => m.waMessageId === current.oldestMessageId) || current.count > 200).toBe(true);
+  }, 120_000);
+
+  it('messages missed during an outage leave a gap; a backfill anchored after it fills and closes it', async () => {
+    const session = async () => (await g.req('GET', `/api/v1/sessions/${sessionId}`, { auth: key })).body;
+    const chats = (await g.req('GET', `/api/v1/sessions/${sessionId}/chats?limit=200`, { auth: key })).body.data as { jid: string }[];
+    const jid = chats.map((c) => c.jid).find((j) => j.endsWith('@s.whatsapp.net'))!;
+    expect(jid).toBeDefined();
+    const listed = async (): Promise<Listed[]> => (await g.req('GET', `${path(jid, '/messages')}?limit=100`, { auth: key })).body.data;
+    /** A text of ours, once its echo came back on the current connection. */
+    const send = async (text: string): Promise<string> => {
+      const res = await g.req('POST', `/api/v1/sessions/${sessionId}/messages`, { auth: key, body: { type: 'text', to: jid, text } });
+      expect(res.status).toBe(200);
+      const id = res.body.waMessageId as string;
+      await expect.poll(async () => (await listed()).find((m) => m.waMessageId === id)?.status).not.toBe('pending');
+      return id;
+    };
+    // First the whole chat (the sandbox may have cut its start at pairing), so only the outage can be missing.
+    let start = await coverage(jid);
+    for (let round = 0; !start.complete && round < 20; round++) start = await backfill(jid);
+    expect(start).toMatchObject({ complete: true, gaps: [] });
+    const before = await send('before the outage');
+
+    // The network goes; the connection with it (stop, then start while unreachable: connections fail).
+    await g.req('POST', `/api/v1/sessions/${sessionId}/sandbox:network`, { auth: key, body: { reachable: false } });
+    expect((await g.req('POST', `/api/v1/sessions/${sessionId}:stop`, { auth: key })).status).toBe(200);
+    expect((await g.req('POST', `/api/v1/sessions/${sessionId}:start`, { auth: key })).status).toBe(200);
+    await expect.poll(async () => (await session()).lastError?.code, { timeout: 30_000, interval: 100 }).toBe('timeout');
+    expect((await session()).live).toBe(false);
+    await g.req('POST', `/api/v1/sessions/${sessionId}/sandbox:network`, { auth: key, body: { reachable: true } });
+    await expect.poll(async () => (await session()).live, { timeout: 30_000, interval: 100 }).toBe(true);
+
+    // Nothing of the outage arrived; the next message is on a new connection: a gap between the two sends.
+    const after = await send('after the outage');
+    const gapped = await coverage(jid);
+    expect(gapped.count).toBe(start.count + 2);
+    expect(gapped.complete).toBe(false);
+    expect(gapped.gaps).toHaveLength(1);
+    const [gap] = gapped.gaps;
+    expect(gap).toMatchObject({ after: before, before: after });
+    const times = new Map((await listed()).map((m) => [m.waMessageId, m.timestamp]));
+    expect(gap!.from).toBe(times.get(before));
+    expect(gap!.to).toBe(times.get(after));
+
+    // The backfill goes to the gap: the phone answers with what is before the message after it.
+    const seen = frames.length;
+    const asked = await g.req('POST', path(jid, ':backfill'), { auth: key });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toEqual({ chatJid: jid, beforeMessageId: after, count: 50 });
+    await until('the answer', () => frames.slice(seen).find((f) => f.event === 'sync.progress' && f.payload.chatJid === jid && f.payload.state === 'complete'));
+    const filled = await coverage(jid);
+    expect(filled.gaps).toEqual([]);
+    expect(filled.complete).toBe(true);
+    expect(filled.count).toBe(gapped.count + 3);
+    // The three messages written during the outage, from the other side, between the two sends (WhatsApp
+    // stamps whole seconds; our sends keep their millisecond).
+    const missed = (await listed()).filter((m) => !times.has(m.waMessageId));
+    expect(missed).toHaveLength(3);
+    for (const m of missed) {
+      expect(m.fromMe).toBe(false);
+      expect(m.timestamp).toBeGreaterThanOrEqual(Math.floor(gap!.from / 1000) * 1000);
+      expect(m.timestamp).toBeLessThanOrEqual(gap!.to);
+    }
+    // Asking again: nothing twice, no gap.
+    const again = await backfill(jid);
+    expect(again.count).toBe(filled.count);
+    expect(again.gaps).toEqual([]);
   }, 120_000);
 
   it('answers 404 for an unknown chat and 501 without a live client', async () => {

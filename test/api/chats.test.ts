@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
+import { seedSessionRow } from '../helpers/store.js';
 
 const DM = '6281234567890@s.whatsapp.net';
 const DM_ENC = '6281234567890%40s.whatsapp.net';
@@ -62,17 +63,7 @@ describe('chats and chat messages over HTTP', () => {
 
   it('another organization\'s session is 404, never 403', async () => {
     const other = g.store.organizations.create('01OTHERORG0000000000000000', 'Other');
-    const foreign = g.store.sessions.create({
-      id: '01FOREIGNSESSION0000000000',
-      organizationId: other.id,
-      label: 'x',
-      sandbox: false,
-      sandboxSeed: null,
-      fullHistory: false,
-      autoRead: false,
-      presenceTyping: false,
-      now: Date.now(),
-    });
+    const foreign = seedSessionRow(g.store, { id: '01FOREIGNSESSION0000000000', organizationId: other.id, label: 'x' });
     g.seedChat(foreign.id, DM, 2);
     for (const path of [
       `/api/v1/sessions/${foreign.id}`,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPIRED_PHOTO_CAPTION } from '../../src-main/whatsapp/sandbox/compose.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { seedSessionRow } from '../helpers/store.js';
 
 const ASSETS = join(import.meta.dirname, '../../resources/sandbox-media');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -232,17 +233,7 @@ describe('media archive over HTTP (sandbox)', () => {
     expect([200, 404, 501, 502]).toContain((await g.req('GET', `${channelPath}?variant=thumbnail`, { auth: sendOnly })).status);
     expect((await g.req('PATCH', `/api/v1/sessions/${sessionId}/media-policy`, { auth: readOnly, body: { history: 'lazy' } })).status).toBe(403);
     const other = g.store.organizations.create('01OTHERORGMEDIA00000000000', 'Other');
-    const foreign = g.store.sessions.create({
-      id: '01FOREIGNMEDIA000000000000',
-      organizationId: other.id,
-      label: 'x',
-      sandbox: false,
-      sandboxSeed: null,
-      fullHistory: false,
-      autoRead: false,
-      presenceTyping: false,
-      now: Date.now(),
-    });
+    const foreign = seedSessionRow(g.store, { id: '01FOREIGNMEDIA000000000000', organizationId: other.id, label: 'x' });
     const foreignPath = `/api/v1/sessions/${foreign.id}/chats/${encodeURIComponent(row.chat_jid)}/messages/${row.wa_message_id}/media`;
     expect((await g.req('GET', foreignPath, { auth: key })).status).toBe(404);
     expect((await g.req('GET', `/api/v1/sessions/${foreign.id}/storage`, { auth: key })).status).toBe(404);

@@ -54,17 +54,15 @@ commit that pushed the WAL past 1,000 pages also copied it into the database and
 chunk): 200,000 messages took 12.1-12.5 s; with the worker 5.5-8.2 s (24,000-36,000 msg/s, same machine, same hour);
 ratio 0.27 -> ${num(get(d, 'oursMs') ? (Math.min(...(get(d, 'rawMs') as number[])) / Math.min(...(get(d, 'oursMs') as number[]))) : NaN, 2)} in this run.
 
-**Proposed (measured, not applied):**
-1. *Store, migration 002 (not applied, needs the ingest owner):* rebuild \`messages\` with \`UNIQUE (session_id, wa_message_id, chat_jid)\`
-   and drop \`messages_wa_id\` - the one unique index then serves lookups by (session, id) and by (session, chat, id).
-   Measured on 200,000 messages: WAL writes 1.85 GB -> 1.21-1.28 GB, CPU -15 %, wall -20 to -25 %. Not applied because it
-   rebuilds the table of existing databases (~10-20 s per million messages at first start) and because
-   \`... WHERE session_id = ? AND wa_message_id = ? LIMIT 1\` (ingest.ts \`existingById\`, messages.ts \`findById\`/\`raw\`)
-   would then pick the row by chat order instead of pk order when one id exists in two chats: those queries need
-   \`ORDER BY pk\` first. It speeds the reference as much as ingestion, so it raises msg/s, not this ratio.
+**Applied in issue 8 (measured first):**
+1. *Migration 002:* \`messages\` rebuilt with \`UNIQUE (session_id, wa_message_id, chat_jid)\` and \`messages_wa_id\` dropped: one
+   random-order index instead of two. Measured on 200,000 messages before applying it: WAL writes 1.85 GB -> 1.21-1.28 GB,
+   CPU -15 %, wall -20 to -25 %. Lookups by (session, id) now say \`ORDER BY pk\` (repositories/messages.ts), so a row is
+   picked by pk order when one id exists in two chats. It speeds the reference as much as ingestion: it raised msg/s
+   more than this ratio.
 2. *Applied since:* realtime event ids from a module-level \`monotonicFactory()\` instead of \`ulid()\` (src-main/gateway/realtime.ts):
    32 us -> 0.4 us per event (measured), strictly increasing ids.
-3. *src-main/whatsapp/ingest.ts (ingest owner):* nothing large left in JS: the mapper is ${num(get(d, 'usPerMessage.mapper'), 1)} us/message
+3. *src-main/whatsapp/ingest/:* nothing large left in JS: the mapper is ${num(get(d, 'usPerMessage.mapper'), 1)} us/message
    of ${num(get(d, 'usPerMessage.ours'), 1)} us. The remaining gap to 0.5 is the per-chunk commit above, inherent to one
    transaction per chunk with random-id indexes.`,
   },

@@ -14,6 +14,7 @@ import { openDataDir } from '../../src-main/gateway/data-dir.js';
 import { seedMediaChat, sha256 } from '../export/fixtures.js';
 import { unzip } from '../export/unzip.js';
 import { textRecord } from '../helpers/gateway.js';
+import { seedSessionRow } from '../helpers/store.js';
 
 const CLI = join(process.cwd(), 'src-main/cli/wagw.ts');
 const DM = '6281234567890@s.whatsapp.net';
@@ -34,8 +35,7 @@ describe('wagw export', () => {
     out = mkdtempSync(join(tmpdir(), 'wagw-cli-export-out-'));
     const store = openDataDir(dataDir, null);
     const org = store.organizations.ensureDefault(ulid);
-    const base = { organizationId: org.id, sandbox: false, sandboxSeed: null, fullHistory: false, autoRead: false, presenceTyping: false, now: 1 };
-    store.sessions.create({ ...base, id: 'sess_one', label: 'one' });
+    seedSessionRow(store, { organizationId: org.id, id: 'sess_one', label: 'one' });
     store.transaction(() => {
       store.chats.ensure('sess_one', DM, 'dm', 'Zoë');
       for (let i = 0; i < N; i++) store.messages.insert('sess_one', textRecord(DM, `m${i}`, 1_700_000_000_000 + i * 60_000, `message ${i}`));

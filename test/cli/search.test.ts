@@ -42,7 +42,11 @@ describe('wagw search', () => {
   it('--chat filters; --json prints the API shape for scripts', () => {
     const r = wagw(['search', 'schones', '--chat', DM, '--json', '--data-dir', t.dir]);
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as { data: { message: { id: string; chatJid: string }; chat: { name: string }; snippet: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      data: { message: { id: string; chatJid: string }; chat: { name: string }; snippet: string }[];
+      index: { complete: boolean; pending: number };
+    };
+    expect(out.index).toEqual({ complete: true, pending: 0 });
     expect(out.data.map((h) => h.message.id)).toEqual(['A1']);
     expect(out.data[0]!.chat.name).toBe('Budi');
     expect(out.data[0]!.snippet).toBe('<mark>Schönes</mark> Wetter &amp; &lt;sun&gt;');

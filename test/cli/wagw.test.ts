@@ -2,10 +2,10 @@
  * The CLI as a person runs it: `npm run wagw -- ...` is `tsx src-main/cli/wagw.ts ...`; spawned for real.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,19 +18,19 @@ function wagw(args: string[]) {
   return spawnSync(NODE, [...TSX_ARGS, CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
-function freePort(): Promise<number> {
+function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, host, () => {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
   });
 }
 
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function get(port: number, path: string, headers: Record<string, string> = {}, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+    const req = request({ host, port, path, headers }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -146,4 +146,38 @@ describe('wagw CLI', () => {
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+});
+
+/** An IPv4 address of this machine that is not loopback (what a server listens on), if it has one. */
+const LAN = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+if (!LAN) console.warn('[wagw.test] no non-loopback IPv4 address here: the self-hosted serve test is skipped');
+
+describe.skipIf(!LAN)('wagw serve on a server address behind https://gw.example.com (issue 15)', () => {
+  it('prints the public URL for the API, the docs and the login link; answers its public Host, refuses others; no exposure warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wagw-cli-public-'));
+    const port = await freePort(LAN!);
+    const child = spawn(
+      NODE,
+      [...TSX_ARGS, CLI, 'serve', '--data-dir', dir, '--host', LAN!, '--port', String(port), '--public-url', 'https://gw.example.com', '--strict'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const out = await waitForOutput(child, /Press Ctrl\+C/);
+      expect(out).toContain('API docs:   https://gw.example.com/api/v1/docs');
+      expect(out).toMatch(/https:\/\/gw\.example\.com\/#login=[\w-]{43}/);
+      expect(out).not.toMatch(/warning/i);
+      // What the TLS proxy forwards (Host of the public name) is answered; a stranger's Host is not.
+      expect((await get(port, '/healthz', { host: 'gw.example.com' }, LAN)).status).toBe(200);
+      expect((await get(port, '/healthz', { host: `evil.example:${port}` }, LAN)).status).toBe(403);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(join(dir, 'gateway.json'))).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -34,7 +34,7 @@ import { createMediaQueue } from '../../src-main/media/queue.js';
 import { createSandboxMedia } from '../../src-main/whatsapp/sandbox/media-assets.js';
 import { CHAT, storeMediaMessage } from '../media/helpers.js';
 import { payloadProblems } from './event-schemas.js';
-import { unusedActions } from '../helpers/fake-client.js';
+import { fakeWorld, unusedActions } from '../helpers/fake-client.js';
 
 type Producer = 'session manager' | 'app services over HTTP' | 'ingestion' | 'adapter' | 'webhooks' | 'media queue';
 
@@ -45,7 +45,7 @@ const PRODUCERS: Record<RealtimeEventName, Producer[]> = {
   message: ['ingestion', 'adapter'],
   'message.status': ['ingestion', 'adapter'],
   'chat.deleted': ['app services over HTTP', 'ingestion'],
-  'sync.progress': ['ingestion'],
+  'sync.progress': ['ingestion', 'app services over HTTP'],
   'webhook.test': ['webhooks'],
   'webhook.disabled': ['webhooks'],
   'media.downloaded': ['media queue'],
@@ -131,6 +131,25 @@ describe('event contract: every producer against the shared payload types', () =
     const log = g.store.events.after(g.organizationId, 0, 1000).map((r) => ({ event: r.event, payload: JSON.parse(r.payload) as unknown }));
     record('app services over HTTP', log);
     expect(log.map((e) => e.event)).toEqual(['session.status', 'chat.updated', 'message.removed', 'chat.deleted', 'session.status']);
+  });
+
+  it('app services over real HTTP: sync.progress (with the chat) when a backfill is asked of a live session', async () => {
+    const g = await startTestGateway({ baileysFactory: fakeWorld().factory });
+    cleanups.push(() => g.close());
+    const auth = g.key(['read', 'send', 'manage']);
+    const created = await g.req('POST', '/api/v1/sessions', { auth, body: { label: 'live', start: true } });
+    expect(created.status).toBe(201);
+    const sid = created.body.id as string;
+    await expect.poll(async () => (await g.req('GET', `/api/v1/sessions/${sid}`, { auth })).body.live).toBe(true);
+    g.seedChat(sid, '6281234567890@s.whatsapp.net', 3);
+    const before = g.store.events.after(g.organizationId, 0, 1000).length;
+    expect((await g.req('POST', `/api/v1/sessions/${sid}/chats/6281234567890%40s.whatsapp.net:backfill`, { auth, body: {} })).status).toBe(202);
+    const log = g.store.events
+      .after(g.organizationId, 0, 1000)
+      .slice(before)
+      .map((r) => ({ event: r.event, payload: JSON.parse(r.payload) as unknown }));
+    record('app services over HTTP', log);
+    expect(log).toContainEqual({ event: 'sync.progress', payload: { state: 'syncing', progress: 0, chatJid: '6281234567890@s.whatsapp.net' } });
   });
 
   it('ingestion through the Baileys event buffer: message, message.status, chat.deleted (delete, LID merge), sync.progress', async () => {

@@ -86,6 +86,11 @@ describe.skipIf(skip)('accessibility in Chromium', () => {
       await page.getByTestId('chat-search').fill('pizza');
       await page.getByTestId('search-hit').first().waitFor(WAIT);
       found.push(...(await seriousViolations(page)).map((v) => `[${choice} search] ${v}`));
+      // The chat filter's picker, open (a combobox and its listbox).
+      await page.getByTestId('search-filter-chat').click();
+      await page.getByTestId('search-chat-option').nth(1).waitFor(WAIT);
+      found.push(...(await seriousViolations(page)).map((v) => `[${choice} search chat picker] ${v}`));
+      await page.getByTestId('search-filter-chat').press('Escape');
       await page.getByTestId('chat-search').fill('');
 
       await page.getByTestId('nav-keys').click();

@@ -4,7 +4,7 @@
  * - a session deleted through the API (or the CLI) leaves the sessions list ('session.status' with deleted: true);
  * - a chat deleted on the phone leaves the chat list, and a LID chat merged into its phone-number chat hands the
  *   open conversation over to that chat ('chat.deleted' {chatJid, mergedInto}). Both are produced by the real
- *   ingestion code (src-main/whatsapp/ingest.ts) publishing through the running gateway's publisher.
+ *   ingestion code (src-main/whatsapp/ingest/) publishing through the running gateway's publisher.
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';

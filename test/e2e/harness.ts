@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { defaultConfig } from '../../src-main/gateway/config.js';
+import { defaultConfig, type GatewayConfig } from '../../src-main/gateway/config.js';
 import { createGateway, type RunningGateway } from '../../src-main/gateway/create-gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -94,7 +94,11 @@ export interface E2eGateway {
  * Starts a gateway with the sandbox account and waits until its session is working and the history sync is
  * complete (the UI then shows a stable, full inbox).
  */
-export async function startE2eGateway({ ratePerMinute = 0, seed = 1 } = {}): Promise<E2eGateway> {
+export async function startE2eGateway({
+  ratePerMinute = 0,
+  seed = 1,
+  config = {},
+}: { ratePerMinute?: number; seed?: number; config?: Partial<GatewayConfig> } = {}): Promise<E2eGateway> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`no built UI in ${RENDERER_DIR}: run \`npx vite build --config src-renderer/vite.config.ts\` (npm test does it)`);
   }
@@ -106,6 +110,7 @@ export async function startE2eGateway({ ratePerMinute = 0, seed = 1 } = {}): Pro
       logLevel: 'silent',
       rendererDir: RENDERER_DIR,
       sandbox: { ensureSession: true, seed, ratePerMinute },
+      ...config,
     }),
     { logger: pino({ level: 'silent' }) },
   );
@@ -224,13 +229,15 @@ export interface E2eSuite {
  */
 export function useE2eSuite(options: {
   ratePerMinute?: number;
+  /** Gateway settings besides the sandbox's (e.g. a slow search indexer). */
+  config?: Partial<GatewayConfig>;
   prepare?: (gw: E2eGateway) => void | Promise<void>;
   expectedErrors?: RegExp;
 } = {}): E2eSuite {
   let gw: E2eGateway | undefined;
   let browser: E2eBrowser | undefined;
   beforeAll(async () => {
-    gw = await startE2eGateway({ ratePerMinute: options.ratePerMinute ?? 0 });
+    gw = await startE2eGateway({ ratePerMinute: options.ratePerMinute ?? 0, ...(options.config ? { config: options.config } : {}) });
     await options.prepare?.(gw);
     browser = await launchBrowser();
   }, E2E_HOOK_TIMEOUT);

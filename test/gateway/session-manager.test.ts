@@ -163,8 +163,7 @@ describe('session manager', () => {
     const { sm, id } = await pairedAndOpen();
     const stale = last();
     sm.restart(orgId, id);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(stale.closed).toBe(true);
+    await expect.poll(() => stale.closed).toBe(true);
     expect(made).toHaveLength(2);
     const before = events.length;
     stale.ctx.hooks.onUpdate({ kind: 'closed', statusCode: 515, reason: 'late' });

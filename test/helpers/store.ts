@@ -22,6 +22,24 @@ export interface TempStore {
 
 let seq = 0;
 
+/**
+ * Adds a session row to any store (a temp store, a test gateway's, a data dir's) with the defaults of a plain
+ * non-sandbox session; `fields` names what the test cares about.
+ */
+export function seedSessionRow(store: Store, fields: Partial<NewSession> & { organizationId: string }): SessionRow {
+  return store.sessions.create({
+    id: `sess_test_${++seq}`,
+    label: 'test',
+    sandbox: false,
+    sandboxSeed: null,
+    fullHistory: false,
+    autoRead: false,
+    presenceTyping: false,
+    now: 1,
+    ...fields,
+  });
+}
+
 export function tempStore(options: { organizationId?: string; now?: number } = {}): TempStore {
   const dir = mkdtempSync(join(tmpdir(), 'wagw-store-'));
   const dbPath = join(dir, 'gateway.db');
@@ -36,18 +54,7 @@ export function tempStore(options: { organizationId?: string; now?: number } = {
     organizationId,
     seedSession(overrides = {}) {
       const { patch, ...fields } = overrides;
-      const row = store.sessions.create({
-        id: `sess_test_${++seq}`,
-        organizationId,
-        label: 'test',
-        sandbox: false,
-        sandboxSeed: null,
-        fullHistory: false,
-        autoRead: false,
-        presenceTyping: false,
-        now,
-        ...fields,
-      });
+      const row = seedSessionRow(store, { organizationId, now, ...fields });
       return patch ? (store.sessions.update(row.id, patch, now) ?? row) : row;
     },
     cleanup() {

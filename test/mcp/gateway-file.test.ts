@@ -33,6 +33,11 @@ describe('gateway.json', () => {
     removeGatewayFile(d);
     expect(readGatewayFile(d)).toBeUndefined();
     expect(await findRunningGateway(d)).toBeUndefined();
+    // Behind a TLS proxy: local processes still use the plain listener; the https public URL rides along.
+    writeGatewayFile(d, { url, apiBase: `${url}/api/v1`, publicUrl: 'https://gw.example.com' });
+    expect(await findRunningGateway(d)).toMatchObject({ url, publicUrl: 'https://gw.example.com' });
+    removeGatewayFile(d);
+    expect(readGatewayFile(d)).toBeUndefined();
   });
 
   it('not found: a dead pid, a /healthz that fails, nothing listening, or a malformed file', async () => {

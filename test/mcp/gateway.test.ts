@@ -1,6 +1,7 @@
 /**
- * MCP against a running gateway on the sandbox: the SDK's StreamableHTTPClientTransport at /mcp, and `wagw mcp`
- * over stdio finding the gateway through <data-dir>/gateway.json and talking to its HTTP API.
+ * MCP at the gateway's /mcp on the sandbox, with the SDK's StreamableHTTPClientTransport: tools per key, every tool
+ * answering (get_media with an archived photo's bytes), isolation, guards, the audit log. `wagw mcp` over stdio
+ * through a running gateway is test/mcp/stdio-gateway.test.ts.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../../src-main/core/types.js';
-import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
-import { dataOf, INJECTION, nextCursorOf, stdioClient, textOf } from './helpers.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { archive, dataOf, imageOf, INJECTION, mediaSample, nextCursorOf, startMcpSandbox, textOf } from './helpers.js';
 
 const READ = ['get_chat_messages', 'get_media', 'get_message_context', 'list_channels', 'list_chats', 'list_sessions', 'search_messages'];
 const SEND = ['mark_read', 'send_text', 'set_presence'];
@@ -41,22 +42,7 @@ describe('MCP on a running sandbox gateway', () => {
   let dm: string;
 
   beforeAll(async () => {
-    g = await startTestGateway({ config: { sandbox: { ensureSession: true, seed: 7, ratePerMinute: 0 }, logLevel: 'info', mcpAllowSend: true } });
-    const key = g.key(['read']);
-    const deadline = Date.now() + 90_000;
-    while ((await g.req('GET', '/api/v1/sessions', { auth: key })).body.data[0]?.sync?.state !== 'complete') {
-      if (Date.now() > deadline) throw new Error('the sandbox history sync did not complete in 90 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    sessionId = (await g.req('GET', '/api/v1/sessions', { auth: key })).body.data[0].id;
-    const chats = (await g.req('GET', `/api/v1/sessions/${sessionId}/chats?limit=200`, { auth: key })).body.data as { jid: string; type: string }[];
-    dm = chats.find((c) => c.type === 'dm')!.jid;
-    // another organization's session with a chat, which no tool may show
-    g.store.organizations.create('org_other', 'Other', Date.now() + 86_400_000); // not the default (first) organization
-    g.store.sessions.create({ id: 'sess_other', organizationId: 'org_other', label: 'other', sandbox: false, sandboxSeed: null, fullHistory: false, autoRead: false, presenceTyping: false, now: 1 });
-    g.store.chats.ensure('sess_other', '6280000000000@s.whatsapp.net', 'dm', 'Secret other org chat');
-    // a message whose text tries to instruct the model, newest in its chat
-    g.store.messages.insert(sessionId, textRecord(dm, 'INJECT1', Date.now() + 60_000, INJECTION));
+    ({ g, sessionId, dm } = await startMcpSandbox());
   }, 120_000);
   afterAll(() => g?.close());
 
@@ -103,13 +89,24 @@ describe('MCP on a running sandbox gateway', () => {
       const posts = await c.call('get_channel_posts', { channel: channels[0]!.channel, limit: 3 });
       expect(posts.isError).toBeFalsy();
       expect(dataOf(posts).length).toBeGreaterThan(0);
-      const media = g.store.db
-        .prepare("SELECT chat_jid, wa_message_id FROM messages WHERE session_id = ? AND has_media = 1 AND type = 'image' LIMIT 1")
-        .get(sessionId) as { chat_jid: string; wa_message_id: string };
-      const m = await c.call('get_media', { chat: media.chat_jid, message_id: media.wa_message_id });
-      expect(m.isError).toBeFalsy();
-      expect(dataOf(m)[0]).toMatchObject({ id: media.wa_message_id, type: 'image', hasMedia: true });
-      expect(textOf(m)).toMatch(/not archived/);
+      // get_media: an archived photo is the image itself, byte for byte; a document is metadata, state and its API path
+      const photo = mediaSample(g, sessionId, 'image');
+      const file = await archive(g, key, sessionId, photo);
+      const m = await c.call('get_media', { chat: photo.chat_jid, message_id: photo.wa_message_id });
+      expect(m.isError, textOf(m)).toBeFalsy();
+      expect(imageOf(m)?.bytes.equals(file)).toBe(true);
+      expect(imageOf(m)?.mimeType).toMatch(/^image\/(jpeg|png)$/);
+      expect(dataOf(m)[0]).toMatchObject({ id: photo.wa_message_id, type: 'image', hasMedia: true, state: 'done', returned: 'file' });
+      expect(textOf(m)).toContain(`The archived image file follows (${file.length} bytes`);
+      const doc = mediaSample(g, sessionId, 'document');
+      const docState = () => g.store.media.message(sessionId, doc.chat_jid, doc.wa_message_id)?.state ?? 'none';
+      const before = docState();
+      const d = await c.call('get_media', { chat: doc.chat_jid, message_id: doc.wa_message_id });
+      const path = `/api/v1/sessions/${sessionId}/chats/${encodeURIComponent(doc.chat_jid)}/messages/${encodeURIComponent(doc.wa_message_id)}/media`;
+      expect(dataOf(d)[0]).toMatchObject({ type: 'document', mimetype: 'application/pdf', state: before, file: path });
+      expect(textOf(d)).toContain(`fetch it with an API key from GET ${path}`);
+      expect(imageOf(d)).toBeUndefined();
+      expect(docState()).toBe(before); // asking about a document downloads nothing
       const sent = await c.call('send_text', { to: dm, text: 'hello from MCP' });
       expect(sent.isError).toBeFalsy();
       const sentId = /message id (\S+),/.exec(textOf(sent))![1]!;
@@ -191,53 +188,6 @@ describe('MCP on a running sandbox gateway', () => {
       expect(first.body.data[0].at).toBeGreaterThanOrEqual(second.body.data[0].at);
       expect((await g.req('GET', '/api/v1/audit?cursor=forged', { auth: g.token })).status).toBe(400);
     });
-  });
-
-  describe('wagw mcp over stdio while the gateway runs', () => {
-    it('--allow-send with its own key: goes through the gateway, offers send tools, sends on the sandbox, audits as that key', async () => {
-      const c = await stdioClient(['--data-dir', g.dataDir, '--allow-send']);
-      try {
-        expect(c.client.getInstructions()).toContain(`through the gateway running at ${g.info.url}`);
-        expect(await names(c.client)).toEqual([...READ, 'get_channel_posts', ...SEND].sort());
-        expect(dataOf(await c.call('list_sessions'))[0]).toMatchObject({ session: sessionId, live: true });
-        const msgs = dataOf(await c.call('get_chat_messages', { chat: dm, limit: 3 }));
-        expect(msgs[0]!.id).toBe('INJECT1');
-        const ctx = dataOf(await c.call('get_message_context', { chat: dm, message_id: msgs[1]!.id, n: 1 }));
-        expect(ctx.map((m) => m.id)).toContain('INJECT1');
-        const sent = await c.call('send_text', { to: dm, text: 'hello over stdio' });
-        expect(sent.isError, textOf(sent)).toBeFalsy();
-        const sentId = /message id (\S+),/.exec(textOf(sent))![1]!;
-        expect(g.store.messages.findById(sessionId, sentId)?.body).toBe('hello over stdio');
-        const other = await c.call('list_chats', { session: 'sess_other' });
-        expect(textOf(other)).toContain('not_found');
-      } finally {
-        await c.close();
-      }
-      const key = g.store.apiKeys.listByOrg(g.organizationId).find((k) => k.name === 'mcp (stdio)' && k.revoked_at === null)!;
-      expect(key.capabilities).toBe('read,send');
-      const rows = g.store.audit.page(g.organizationId, 500).filter((r) => r.principal === `api_key:${key.id}`);
-      expect(rows).toHaveLength(c.calls());
-      expect(rows.every((r) => r.transport === 'stdio')).toBe(true);
-    }, 90_000);
-
-    it('a read-only key cannot send through MCP even with --allow-send; without --allow-send nobody can', async () => {
-      const ro = await stdioClient(['--data-dir', g.dataDir, '--allow-send', '--key', g.key(['read'])]);
-      try {
-        expect(await names(ro.client)).toEqual(READ);
-        expect(ro.client.getInstructions()).toContain('lacks the send capability');
-        await expect(ro.call('send_text', { to: dm, text: 'should not go' })).rejects.toThrow(/unknown tool/);
-      } finally {
-        await ro.close();
-      }
-      const noFlag = await stdioClient(['--data-dir', g.dataDir], { WAGW_API_KEY: g.key(['read', 'send']) });
-      try {
-        expect((await names(noFlag.client)).filter((n) => SEND.includes(n))).toEqual([]);
-        expect(noFlag.client.getInstructions()).toContain('without --allow-send');
-      } finally {
-        await noFlag.close();
-      }
-      expect(g.store.db.prepare("SELECT count(*) AS n FROM messages WHERE body = 'should not go'").get()).toEqual({ n: 0 });
-    }, 90_000);
   });
 });
 

@@ -1,9 +1,15 @@
-/** Shared by the MCP tests: the SDK's own client over stdio (`wagw mcp` spawned for real) and reading tool answers. */
+/**
+ * Shared by the MCP tests: the SDK's own client over stdio (`wagw mcp` spawned for real), reading tool answers, and a
+ * synced sandbox gateway with its media.
+ */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DATA_CLOSE, DATA_OPEN, DATA_PREFACE } from '../../src-main/mcp/render.js';
+import { EXPIRED_PHOTO_CAPTION } from '../../src-main/whatsapp/sandbox/compose.js';
+import { startTestGateway, textRecord, type TestGateway } from '../helpers/gateway.js';
 
 export const NODE = process.execPath;
 export const CLI = join(process.cwd(), 'src-main/cli/wagw.ts');
@@ -82,3 +88,72 @@ export const INJECTION =
 
 /** A tiny JPEG-ish payload (the tool passes bytes through; only base64 shape matters). */
 export const THUMB_B64 = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]).toString('base64');
+
+/** A running sandbox gateway for the MCP tests, its history synced, with what the isolation and injection tests need. */
+export interface McpSandbox {
+  g: TestGateway;
+  sessionId: string;
+  /** A direct chat whose newest message (id INJECT1) is the INJECTION text. */
+  dm: string;
+}
+
+export async function startMcpSandbox(): Promise<McpSandbox> {
+  const g = await startTestGateway({ config: { sandbox: { ensureSession: true, seed: 7, ratePerMinute: 0 }, logLevel: 'info', mcpAllowSend: true } });
+  const key = g.key(['read']);
+  const deadline = Date.now() + 90_000;
+  while ((await g.req('GET', '/api/v1/sessions', { auth: key })).body.data[0]?.sync?.state !== 'complete') {
+    if (Date.now() > deadline) throw new Error('the sandbox history sync did not complete in 90 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const sessionId = (await g.req('GET', '/api/v1/sessions', { auth: key })).body.data[0].id as string;
+  const chats = (await g.req('GET', `/api/v1/sessions/${sessionId}/chats?limit=200`, { auth: key })).body.data as { jid: string; type: string }[];
+  const dm = chats.find((c) => c.type === 'dm')!.jid;
+  // another organization's session with a chat, which no tool may show
+  g.store.organizations.create('org_other', 'Other', Date.now() + 86_400_000); // not the default (first) organization
+  g.store.sessions.create({ id: 'sess_other', organizationId: 'org_other', label: 'other', sandbox: false, sandboxSeed: null, fullHistory: false, autoRead: false, presenceTyping: false, now: 1 });
+  g.store.chats.ensure('sess_other', '6280000000000@s.whatsapp.net', 'dm', 'Secret other org chat');
+  // a message whose text tries to instruct the model, newest in its chat
+  g.store.messages.insert(sessionId, textRecord(dm, 'INJECT1', Date.now() + 60_000, INJECTION));
+  return { g, sessionId, dm };
+}
+
+export interface MediaRow {
+  chat_jid: string;
+  wa_message_id: string;
+}
+
+/** A sandbox media message of a kind whose file is on the sandbox's loopback CDN (not the expired photo, not a channel post). */
+export function mediaSample(g: TestGateway, sessionId: string, type: string, skip = 0): MediaRow {
+  const row = g.store.db
+    .prepare(
+      `SELECT chat_jid, wa_message_id FROM messages WHERE session_id = ? AND type = ? AND has_media = 1
+         AND raw LIKE '%127.0.0.1%' AND body <> ? AND chat_jid NOT LIKE '%@newsletter' ORDER BY pk LIMIT 1 OFFSET ?`,
+    )
+    .get(sessionId, type, EXPIRED_PHOTO_CAPTION, skip) as MediaRow | undefined;
+  if (!row) throw new Error(`no downloadable sandbox ${type} message`);
+  return row;
+}
+
+/** The archived file of a message, read from the gateway's media store on disk (null when not archived). */
+export function archivedFile(g: TestGateway, sessionId: string, row: MediaRow): Buffer | null {
+  const m = g.store.media.message(sessionId, row.chat_jid, row.wa_message_id);
+  if (m?.state !== 'done' || !m.sha256) return null;
+  return readFileSync(join(g.dataDir, 'media', m.sha256.slice(0, 2), m.sha256));
+}
+
+/** Archives a message's media through the HTTP media route (the gateway downloads it) and returns the file on disk. */
+export async function archive(g: TestGateway, key: string, sessionId: string, row: MediaRow): Promise<Buffer> {
+  const path = `/api/v1/sessions/${sessionId}/chats/${encodeURIComponent(row.chat_jid)}/messages/${encodeURIComponent(row.wa_message_id)}/media`;
+  const res = await fetch(`${g.info.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+  const file = archivedFile(g, sessionId, row);
+  if (!file) throw new Error('the media route answered 200 but nothing is archived');
+  return file;
+}
+
+/** The image content of a tool answer, decoded. */
+export function imageOf(r: CallToolResult): { bytes: Buffer; mimeType: string } | undefined {
+  const c = r.content.find((x) => x.type === 'image') as { data: string; mimeType: string } | undefined;
+  return c ? { bytes: Buffer.from(c.data, 'base64'), mimeType: c.mimeType } : undefined;
+}

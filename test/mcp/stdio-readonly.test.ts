@@ -4,7 +4,8 @@
  * arguments answered as MCP errors, every call in the audit log.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
@@ -12,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyService } from '../../src-main/auth/api-keys.js';
 import { openStore, type Store } from '../../src-main/store/index.js';
 import { textRecord } from '../helpers/gateway.js';
-import { CLI, dataOf, INJECTION, NODE, nextCursorOf, stdioClient, textOf, THUMB_B64, type StdioClient } from './helpers.js';
+import { CLI, dataOf, imageOf, INJECTION, NODE, nextCursorOf, stdioClient, textOf, THUMB_B64, type StdioClient } from './helpers.js';
 
 const CHAT = '6281234567890@s.whatsapp.net';
 const GROUP = '120363000000000001@g.us';
 const CHANNEL = '120363012345678901@newsletter';
+const PHOTO = readFileSync(join(import.meta.dirname, '../../resources/sandbox-media/photo.jpg'));
 const READ_TOOLS = ['get_chat_messages', 'get_media', 'get_message_context', 'list_channels', 'list_chats', 'list_sessions', 'search_messages'];
 
 function seed(store: Store) {
@@ -56,6 +58,17 @@ describe('wagw mcp over stdio, no gateway running (read-only archive)', () => {
   beforeAll(async () => {
     store = openStore(join(dataDir, 'gateway.db'), { backgroundCheckpoints: false });
     orgId = seed(store);
+    // A photo whose file the gateway archived on an earlier run: in the media store on disk, recorded as done.
+    const pk = store.messages.insert('sess_me', {
+      ...textRecord(CHAT, 'img2', 1_700_000_150_000, 'an archived photo'),
+      type: 'image',
+      media: { filename: null, mimetype: 'image/jpeg', size: PHOTO.length },
+      raw: JSON.stringify({ key: { id: 'img2' }, message: { imageMessage: { mimetype: 'image/jpeg', jpegThumbnail: THUMB_B64 } } }),
+    })!;
+    const sha = createHash('sha256').update(PHOTO).digest('hex');
+    mkdirSync(join(dataDir, 'media', sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(dataDir, 'media', sha.slice(0, 2), sha), PHOTO);
+    store.media.recordSent(pk, 'sess_me', 'image', { sha256: sha, size: PHOTO.length, mimetype: 'image/jpeg' }, 1);
     // What the gateway's background indexer does after ingestion; a read-only MCP finds what is indexed.
     while (!store.search.backfill(5000).finished);
     c = await stdioClient(['--data-dir', dataDir, '--allow-send']);
@@ -133,12 +146,17 @@ describe('wagw mcp over stdio, no gateway running (read-only archive)', () => {
     await expect(c.call('get_channel_posts', { channel: CHANNEL })).rejects.toThrow(McpError);
   });
 
-  it('get_media returns metadata and the embedded thumbnail as MCP image content', async () => {
+  it('get_media returns an archived photo itself; one not archived (and no live client) falls back to its embedded preview', async () => {
+    const archived = await c.call('get_media', { chat: CHAT, message_id: 'img2' });
+    expect(archived.isError, textOf(archived)).toBeFalsy();
+    expect(imageOf(archived)).toEqual({ bytes: PHOTO, mimeType: 'image/jpeg' });
+    expect(dataOf(archived)[0]).toMatchObject({ id: 'img2', type: 'image', state: 'done', returned: 'file' });
     const r = await c.call('get_media', { chat: CHAT, message_id: 'img1' });
     expect(r.isError).toBeFalsy();
-    expect(dataOf(r)[0]).toMatchObject({ id: 'img1', type: 'image', mimetype: 'image/jpeg', size: 12345 });
+    expect(dataOf(r)[0]).toMatchObject({ id: 'img1', type: 'image', mimetype: 'image/jpeg', size: 12345, state: 'none', returned: 'embedded preview' });
     const image = r.content.find((x) => x.type === 'image') as { data: string; mimeType: string } | undefined;
     expect(image).toEqual({ type: 'image', data: THUMB_B64, mimeType: 'image/jpeg' });
+    expect(textOf(r)).toContain('The file is not available (not_implemented: the media is not downloaded yet and the session has no live client). The small JPEG preview');
     const text = await c.call('get_media', { chat: CHAT, message_id: 'm1' });
     expect(textOf(text)).toContain('no media');
     expect(text.content.some((x) => x.type === 'image')).toBe(false);

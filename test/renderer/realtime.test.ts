@@ -77,11 +77,20 @@ describe('RealtimeConnection over a real WebSocket', () => {
     let tickets = 0;
     const received: RealtimeFrame[] = [];
     const statuses: RealtimeStatus[] = [];
+    const sockets: WebSocket[] = [];
+    let delays = 0;
     connection = new RealtimeConnection({
       apiBase: `http://127.0.0.1:${port}/api/v1`,
       getTicket: async () => ({ ticket: `t${++tickets}`, url: `/api/v1/realtime?ticket=t${tickets}`, expiresAt: 0 }),
-      openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-      delayFor: () => 20,
+      openSocket: (url) => {
+        const ws = new WebSocket(url);
+        sockets.push(ws);
+        return ws as unknown as SocketLike;
+      },
+      delayFor: () => {
+        delays++;
+        return 20;
+      },
     });
     connection.onStatus((s) => statuses.push(s));
     connection.onEvent(() => {
@@ -96,8 +105,13 @@ describe('RealtimeConnection over a real WebSocket', () => {
     expect(statuses).toContain('reconnecting');
     expect(connection.status).toBe('open');
 
+    const delaysAtStop = delays;
     connection.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    // Once the socket's close has been seen (and its listeners have run), a connection that was not stopped
+    // would have scheduled a reconnect, asking delayFor for its delay.
+    await until(() => sockets.at(-1)!.readyState === WebSocket.CLOSED);
+    await new Promise((r) => setImmediate(r));
+    expect(delays).toBe(delaysAtStop);
     expect(connects.length).toBe(2); // stopped: no further reconnects
     expect(connection.status).toBe('stopped');
   });

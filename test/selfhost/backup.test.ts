@@ -22,13 +22,16 @@ const archive = join(root, 'out', 'backup.tar.gz');
 let gateway: ReturnType<typeof createGateway>;
 let before = 0;
 let after = 0;
-const media = new Map<string, Buffer>();
 
 async function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
+}
+
+function mediaCount(): number {
+  return (gateway.running()!.store.db.prepare('SELECT COUNT(*) AS n FROM media_files').get() as { n: number }).n;
 }
 
 function messageCount(): number {
@@ -54,18 +57,16 @@ beforeAll(async () => {
     { logger: pino({ level: 'silent' }) },
   );
   await gateway.start();
-  // Content-addressed media files (another issue writes these; here we place a couple ourselves).
-  mkdirSync(join(dataDir, 'media'), { recursive: true });
-  for (const size of [1, 300_000]) {
-    const data = randomBytes(size);
-    const sha = createHash('sha256').update(data).digest('hex');
-    writeFileSync(join(dataDir, 'media', sha), data);
-    media.set(`media/${sha}`, data);
-  }
+  // Something under media/ the database does not record (a stray file, a download cut short): not backed up.
+  mkdirSync(join(dataDir, 'media', 'ab'), { recursive: true });
+  writeFileSync(join(dataDir, 'media', 'ab', 'ab'.padEnd(64, '0')), randomBytes(1000));
+  writeFileSync(join(dataDir, 'media', 'ab', '.partial-0123456789abcdef'), randomBytes(1000));
   // History synced and live messages arriving.
   await waitFor('stored messages', () => messageCount() > 100);
   const first = messageCount();
   await waitFor('live sandbox traffic', () => messageCount() > first);
+  // Media the gateway downloaded on receipt (sandbox photos, voice notes... through the real download path).
+  await waitFor('downloaded media', () => mediaCount() >= 3);
 }, 180_000);
 
 afterAll(async () => {
@@ -80,7 +81,7 @@ describe('wagw backup / restore', () => {
     after = messageCount();
     expect(b.err).toEqual([]);
     expect(b.code).toBe(0);
-    expect(b.out[0]).toMatch(/Backup written to .* and 2 media files/);
+    expect(b.out[0]).toMatch(/Backup written to .* and \d+ media files/);
     expect(existsSync(`${archive}.partial`)).toBe(false);
 
     const target = join(root, 'restored');
@@ -90,7 +91,9 @@ describe('wagw backup / restore', () => {
     const manifest = await manifestOf(archive);
 
     const db = new Database(join(target, 'gateway.db'), { readonly: true });
+    let recorded: string[];
     try {
+      recorded = db.prepare('SELECT sha256 FROM media_files ORDER BY sha256').pluck().all() as string[];
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const restored = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
       // The snapshot is one instant between the two counts, and the manifest recorded exactly it.
@@ -107,8 +110,17 @@ describe('wagw backup / restore', () => {
       const data = readFileSync(join(target, f.path));
       expect(createHash('sha256').update(data).digest('hex'), f.path).toBe(f.sha256);
     }
-    expect(manifest.files.filter((f) => f.path.startsWith('media/')).map((f) => f.path).sort()).toEqual([...media.keys()].sort());
-    for (const [path, data] of media) expect(readFileSync(join(target, path)).equals(data)).toBe(true);
+    // The media are exactly the files the snapshot records (not the stray ones), each the original bytes.
+    expect(recorded.length).toBeGreaterThanOrEqual(3);
+    expect(manifest.missingMedia).toBe(0);
+    const paths = recorded.map((sha) => `media/${sha.slice(0, 2)}/${sha}`);
+    expect(manifest.files.filter((f) => f.path.startsWith('media/')).map((f) => f.path)).toEqual(paths);
+    for (const path of paths) {
+      expect(createHash('sha256').update(readFileSync(join(target, path))).digest('hex')).toBe(path.split('/')[2]);
+      expect(readFileSync(join(target, path)).equals(readFileSync(join(dataDir, path)))).toBe(true);
+    }
+    expect(existsSync(join(target, 'media', 'ab', 'ab'.padEnd(64, '0')))).toBe(false);
+    expect(existsSync(join(target, 'media', 'ab', '.partial-0123456789abcdef'))).toBe(false);
     expect(existsSync(join(target, 'manifest.json'))).toBe(false);
     // The restored data dir opens as a gateway.
     const restoredGw = createGateway(defaultConfig({ dataDir: target, port: 0, logLevel: 'silent' }), { logger: pino({ level: 'silent' }) });

@@ -1,12 +1,13 @@
 /**
  * Self-hosting: the gateway on an address other than 127.0.0.1 with a public URL (Host allow-list, origins,
- * every returned URL), and X-Forwarded-For trusted only from the configured reverse proxy. Loopback only:
- * 127.0.0.2 stands in for "an address of this machine other than 127.0.0.1".
+ * every returned URL), and X-Forwarded-For trusted only from the configured reverse proxy. The gateway listens on a
+ * non-loopback IPv4 address of this machine (what a server's LAN or public address is); a machine without one
+ * falls back to 127.0.0.2, and says so. Clients connect from 127.0.0.x source addresses to play proxy and peers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,14 +113,20 @@ describe('public URL helpers', () => {
   });
 });
 
-describe('gateway on 127.0.0.2 with --public-url http://gw.test:<port> and a trusted proxy', () => {
+const LAN = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+if (!LAN) console.warn('[public-url] no non-loopback IPv4 address on this machine: the gateway listens on 127.0.0.2 instead');
+
+describe(`gateway on ${LAN ?? '127.0.0.2'} (non-loopback) with --public-url http://gw.test:<port> and a trusted proxy`, () => {
   let dataDir = '';
   let port = 0;
   let gateway: ReturnType<typeof createGateway>;
-  const HOST = '127.0.0.2';
+  const HOST = LAN ?? '127.0.0.2';
   const PROXY = '127.0.0.3';
 
   beforeAll(async () => {
+    if (LAN) expect(isLoopbackHost(LAN)).toBe(false);
     dataDir = mkdtempSync(join(tmpdir(), 'wagw-public-'));
     port = await freePort(HOST);
     gateway = createGateway(

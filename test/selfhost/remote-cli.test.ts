@@ -2,9 +2,9 @@
  * `wagw login-link` next to a running gateway (same data dir, another "process": the code goes through the
  * database) and `wagw doctor` against a running gateway with and without a public URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,42 @@ describe('wagw login-link without address flags (issue 13)', () => {
     const r = await run(['login-link', '--data-dir', dir]);
     expect(r.out[1]).toMatch(/^http:\/\/127\.0\.0\.1:7480\/#login=/);
     expect(r.err.join('\n')).toMatch(/No gateway is running on/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+/** An IPv4 address of this machine that is not loopback (a server's LAN or public address), if it has one. */
+function nonLoopbackAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}
+const LAN = nonLoopbackAddress();
+if (!LAN) console.warn('[remote-cli] this machine has no non-loopback IPv4 address: the https public-URL test is skipped');
+
+describe.skipIf(!LAN)('a gateway on a non-loopback address behind an https:// public URL', () => {
+  it('login-link without flags prints the public URL; gateway.json names the listener for local processes and goes at stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wagw-https-public-'));
+    const lanPort = await freePort(LAN!);
+    const gw = createGateway(defaultConfig({ dataDir: dir, host: LAN!, port: lanPort, logLevel: 'silent', publicUrl: 'https://gw.example.com' }), {
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await gw.start();
+      const r = await run(['login-link', '--data-dir', dir]);
+      expect(r.code).toBe(0);
+      expect(r.err).toEqual([]);
+      expect(r.out[1]).toMatch(/^https:\/\/gw\.example\.com\/#login=[\w-]{43}$/);
+      // The code works at the listener itself (what the proxy forwards to), once.
+      const code = r.out[1]!.split('#login=')[1]!;
+      const signIn = () =>
+        fetch(`http://${LAN}:${lanPort}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      expect((await signIn()).status).toBe(200);
+      expect((await signIn()).status).toBe(401);
+    } finally {
+      await gw.stop();
+    }
+    expect(existsSync(join(dir, 'gateway.json'))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../src-main/core/types.js';
 import { openStore, type Store } from '../../src-main/store/index.js';
 import type { MessageKey, MessageRow } from '../../src-main/store/repositories/messages.js';
+import { seedSessionRow } from '../helpers/store.js';
 
 const SID = '01JPAGESESSION000000000000';
 const CHAT = '120363000000000001@g.us';
@@ -44,17 +45,7 @@ describe('messages.page', () => {
     dir = mkdtempSync(join(tmpdir(), 'wagw-store-page-'));
     store = openStore(join(dir, 'gateway.db'));
     store.organizations.create('01JPAGEORG0000000000000000', 'Org', 1);
-    store.sessions.create({
-      id: SID,
-      organizationId: '01JPAGEORG0000000000000000',
-      label: 'page',
-      sandbox: false,
-      sandboxSeed: null,
-      fullHistory: false,
-      autoRead: false,
-      presenceTyping: false,
-      now: 1,
-    });
+    seedSessionRow(store, { id: SID, organizationId: '01JPAGEORG0000000000000000', label: 'page' });
     store.transaction(() => {
       for (let i = 0; i < COUNT; i++) {
         store.messages.insert(SID, record(i), 5_000 + i);

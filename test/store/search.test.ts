@@ -327,10 +327,14 @@ describe('search backfill', () => {
         const q = parseSearchQuery('archived');
         expect(store.search.search('sess_b', q, ALL, 10)).toEqual([]);
         expect(store.search.backfillProgress()).toEqual({ done: 0, total: 251, queued: 0, finished: false });
+        // What a search answer says meanwhile (`index`): the archived rows are not findable yet.
+        expect(store.search.indexState()).toEqual({ complete: false, pending: 251 });
         const live = store.messages.insert('sess_b', rec('archived live one'))!;
         expect(store.search.backfillProgress().queued).toBe(1);
+        expect(store.search.indexState()).toEqual({ complete: false, pending: 252 });
         const first = store.search.backfill(100);
         expect(first).toEqual({ done: 100, total: 251, queued: 0, finished: false });
+        expect(store.search.indexState()).toEqual({ complete: false, pending: 151 });
         // Newest pk first: the live row and the newest archived rows are findable already.
         expect(store.search.search('sess_b', q, ALL, 2).map((h) => h.message.pk)[0]).toBe(live);
         // An archived row edited before the backfill reaches it: indexed by the trigger, then once more by the backfill.
@@ -341,6 +345,7 @@ describe('search backfill', () => {
         expect(end).toEqual({ done: 251, total: 251, queued: 0, finished: true });
         expect(lines.at(-1)).toMatch(/251 \/ 251 \(100 %/);
         expect(store.search.backfill(100)).toEqual(end);
+        expect(store.search.indexState()).toEqual({ complete: true, pending: 0 });
         const all = store.search.search('sess_b', q, ALL, 1000);
         expect(all).toHaveLength(251); // 250 archived + live, not the revoked one, no duplicates
         expect(new Set(all.map((h) => h.message.pk)).size).toBe(251);

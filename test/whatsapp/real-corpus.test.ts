@@ -22,6 +22,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src-main/core/types.js';
 import { rowToMessage } from '../../src-main/store/repositories/messages.js';
+import { parseSearchQuery } from '../../src-main/store/search-query.js';
 import { createIngestor, type GatewayIngestor } from '../../src-main/whatsapp/ingest/index.js';
 import type { SocketLike } from '../../src-main/whatsapp/socket.js';
 import { tempStoreWithSession, type TempStore } from '../helpers/store.js';
@@ -201,6 +202,75 @@ describe('the real-payload corpus through a real event buffer into SQLite', () =
     expect(messageCount(h)).toBe(firstPassCount);
     expect(h.problems).toEqual([]);
   });
+});
+
+// -------------------------------------------------------------------------------------------------------------
+// Edits and revokes landing on their real targets
+
+/** A corpus edit's or revoke's target, from the same committed store (test/fixtures/real/targets). */
+interface TargetFixture extends RealFixture {
+  /** The corpus file whose edit or revoke names this message. */
+  targetOf: string;
+  /** The row once the edit or revoke is applied; `search`: a term that finds it only before / only after. */
+  after: { body?: string; edited?: boolean; deleted: boolean; search?: { before: string; after: string } };
+}
+
+const TARGET_DIR = join(FIXTURE_DIR, 'targets');
+const targets = readdirSync(TARGET_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ ...(JSON.parse(readFileSync(join(TARGET_DIR, file), 'utf8')) as Omit<TargetFixture, 'file'>), file }));
+
+describe('edits and revokes from the corpus land on their real targets', () => {
+  const found = (h: Harness, term: string, chatJid: string): string[] => {
+    while (h.t.store.search.pending()) h.t.store.search.backfill();
+    return h.t.store.search.search(h.sessionId, parseSearchQuery(term), { chatJid, includeChannels: true }, 10).map((hit) => hit.message.wa_message_id);
+  };
+
+  it('holds an edit and a revoke pair at least, each target from its change\'s own store', () => {
+    const changes = targets.map((t) => fixtures.find((f) => f.file === t.targetOf));
+    expect(changes.every(Boolean)).toBe(true);
+    expect(targets.some((t) => t.after.edited)).toBe(true);
+    expect(targets.some((t) => t.after.deleted)).toBe(true);
+    targets.forEach((t, i) => {
+      expect(t.source.repo).toBe(changes[i]!.source.repo);
+      expect(t.source.commit).toBe(changes[i]!.source.commit);
+      expect(t.expected.waMessageId).toBe((t.payload.key as { id: string }).id);
+    });
+    const readme = readFileSync(join(FIXTURE_DIR, '..', 'README.md'), 'utf8');
+    for (const t of targets) expect(readme, `README lists ${t.file}`).toContain(t.file);
+  });
+
+  for (const target of targets) {
+    const change = fixtures.find((f) => f.file === target.targetOf)!;
+    it(`${change.file} (${change.kind}) on ${target.file} (${target.kind})`, () => {
+      const h = harness();
+      try {
+        feed(h, target);
+        checkRow(h, target);
+        const chat = target.expected.chatJid;
+        const id = target.expected.waMessageId;
+        if (target.after.search) expect(found(h, target.after.search.before, chat)).toContain(id);
+        feed(h, change);
+        const m = storedMessage(h, id)!;
+        if (target.after.body !== undefined) expect(m.body).toBe(target.after.body);
+        if (target.after.edited !== undefined) expect(m.edited).toBe(target.after.edited);
+        expect(m.deleted).toBe(target.after.deleted);
+        if (target.after.search) {
+          expect(found(h, target.after.search.after, chat)).toContain(id);
+          expect(found(h, target.after.search.before, chat)).not.toContain(id);
+        }
+        // The change itself is no bubble, and nothing was logged.
+        expect(storedMessage(h, change.expected.waMessageId)).toBeUndefined();
+        expect(messageCount(h)).toBe(1);
+        expect(h.problems).toEqual([]);
+      } finally {
+        h.detach();
+        h.ev.destroy();
+        h.t.cleanup();
+      }
+    });
+  }
 });
 
 // -------------------------------------------------------------------------------------------------------------

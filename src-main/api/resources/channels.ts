@@ -1,7 +1,8 @@
 /** Channels (newsletters): stored posts, and live create/follow through the session's client. */
+import { z } from 'zod';
 import { principalOf } from '../middleware/auth.js';
-import { bodyOf, noContent, pageOf, param } from '../http.js';
-import { listOf, ref, toSchema, type ApiRegistry } from '../openapi.js';
+import { bodyOf, noContent, pageOf, param, windowPageOf } from '../http.js';
+import { listOf, messageWindowSchema, ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { CreateChannelBody, CreatedChannelSchema, ListQuery } from '../schemas.js';
 
@@ -36,14 +37,20 @@ export function registerChannelRoutes(api: ApiRegistry, deps: ApiDeps): void {
     summary: 'List stored channel messages',
     description:
       'A page of stored posts of the channel, newest first (what the gateway received and persisted, not a live ' +
-      'fetch). A known channel with no posts yields an empty page. Requires `send`, as documented by the original API.',
+      'fetch). A known channel with no posts yields an empty page. Requires `send`, as documented by the original API. ' +
+      'Ours: `around={id}` returns the page holding that post with `prevCursor`, as for chat messages.',
     tag: 'Channels',
     access: 'send',
     pathParams: PARAMS,
-    query: ListQuery,
-    responses: { 200: { description: 'A page of posts', schema: listOf('Message') } },
+    query: ListQuery.extend({
+      around: z.string().optional().describe('ours: a post id; returns the page holding it with about limit/2 newer and older posts'),
+    }),
+    responses: {
+      200: { description: 'A page of posts', schema: messageWindowSchema },
+      404: { description: 'not_found: session, channel, or the `around` post', schema: ref('Error') },
+    },
     handler(ctx) {
-      ctx.body = channels.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'jid'), pageOf(ctx));
+      ctx.body = channels.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'jid'), windowPageOf(ctx));
     },
   });
 

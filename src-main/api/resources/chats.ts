@@ -1,20 +1,11 @@
 /** Chats: the stored copy of a session's conversations, their messages, and live chat actions. */
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.js';
 import { principalOf } from '../middleware/auth.js';
-import { bodyOf, noContent, pageOf, param } from '../http.js';
-import { listOf, ref, type ApiRegistry } from '../openapi.js';
+import { bodyOf, noContent, pageOf, param, windowPageOf } from '../http.js';
+import { listOf, messageWindowSchema, ref, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { ChatListQuery, ListQuery, PresenceBody } from '../schemas.js';
 import { ReadChatQuery } from '../send-schemas.js';
-
-/** A page of messages; `prevCursor` only on `around` pages and pages reached with one (additive). */
-const messageWindowSchema = {
-  type: 'object',
-  required: ['data', 'nextCursor'],
-  properties: { data: { type: 'array', items: ref('Message') }, nextCursor: { type: ['string', 'null'] }, prevCursor: { type: ['string', 'null'] } },
-  additionalProperties: false,
-};
 
 const PARAMS = {
   session: 'The session id. Another organization\'s session is not found.',
@@ -64,10 +55,7 @@ export function registerChatRoutes(api: ApiRegistry, deps: ApiDeps): void {
       404: { description: 'not_found: session, chat, or the `around` message', schema: ref('Error') },
     },
     handler(ctx) {
-      const around = ctx.query.around;
-      if (Array.isArray(around)) throw new ValidationError('around must be given once', { field: 'around' });
-      const page = { ...pageOf(ctx), around: around === undefined || around === '' ? undefined : around };
-      ctx.body = chats.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'cid'), page);
+      ctx.body = chats.messages(principalOf(ctx), param(ctx, 'session'), param(ctx, 'cid'), windowPageOf(ctx));
     },
   });
 

@@ -18,10 +18,24 @@ export const CoverageSchema = z.object({
   oldestMessageAt: ms.nullable(),
   newestMessageAt: ms.nullable(),
   count: z.number().int().min(0).describe('stored messages of the chat'),
-  complete: z.boolean().describe('the phone said nothing older exists: the stored copy starts where the chat starts'),
+  complete: z
+    .boolean()
+    .describe('the phone said nothing older exists (the stored copy starts where the chat starts) and no gap is left'),
   gaps: z
-    .array(z.object({ after: z.string(), before: z.string() }))
-    .describe('holes inside the stored range; always [] (chunk boundaries of history sync are not recorded)'),
+    .array(
+      z.object({
+        after: z.string().describe('waMessageId of the newest message before the hole'),
+        before: z.string().describe('waMessageId of the oldest message after the hole'),
+        from: ms.describe('epoch ms of `after`'),
+        to: ms.describe('epoch ms of `before`'),
+      }),
+    )
+    .describe(
+      'holes between the stretches the archive is known to hold without one, oldest first: a connection\'s ' +
+        'realtime traffic, one pairing\'s history sync (with the connection it arrived on), a backfill answer ' +
+        '(with the message it was anchored on). A reconnect leaves a gap in chats with messages on both sides ' +
+        'until a backfill closes it.',
+    ),
 });
 
 export const BackfillSchema = z.object({
@@ -39,9 +53,9 @@ export function registerHistoryRoutes(api: ApiRegistry, deps: ApiDeps): void {
     operationId: 'getChatCoverage',
     summary: 'How much of a chat is stored',
     description:
-      'The oldest and newest stored message of the chat, how many are stored, and whether the start of the chat is ' +
-      'known (`complete`: the phone answered a backfill with nothing older). `gaps` is always empty: the gateway does ' +
-      'not record history-sync chunk boundaries. 404 when no chat with that `cid` is stored.',
+      'The oldest and newest stored message of the chat, how many are stored, the gaps detected inside the stored ' +
+      'history (`gaps`), and whether it is complete (`complete`: the phone answered a backfill with nothing older, ' +
+      'and no gap is left). 404 when no chat with that `cid` is stored.',
     tag: 'Chats',
     access: 'read',
     pathParams: PARAMS,
@@ -57,11 +71,13 @@ export function registerHistoryRoutes(api: ApiRegistry, deps: ApiDeps): void {
     operationId: 'backfillChat',
     summary: 'Ask the phone for older messages of a chat',
     description:
-      'Asks the phone for the 50 messages before the oldest stored one (Baileys\' fetchMessageHistory). 202 once asked; ' +
+      'Asks the phone for 50 older messages (Baileys\' fetchMessageHistory): those before the newest gap when coverage ' +
+      'reports one (`beforeMessageId` is the message after it), else those before the oldest stored one. 202 once asked; ' +
       'the phone answers later: the messages are stored, and `sync.progress` events carrying this `chatJid` report ' +
-      'the request (`syncing`, 0) and the answer (`complete`, 100). When the answer reaches the start of the chat, ' +
-      'coverage turns `complete`. Asking again adds nothing already stored. Takes no body. 404 when the chat is not ' +
-      'stored; 501 without a live client.',
+      'the request (`syncing`, 0) and the answer (`complete`, 100). The gap asked about closes once the answer reaches ' +
+      'the message before it or the start of the chat; when the answer reaches the start of the chat and no gap is left, coverage turns ' +
+      '`complete`. Asking again adds nothing already stored. Takes no body. 404 when the chat is not stored; 501 ' +
+      'without a live client.',
     tag: 'Chats',
     access: 'send',
     pathParams: PARAMS,

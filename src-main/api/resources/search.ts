@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { principalOf } from '../middleware/auth.js';
 import { pageOf, param } from '../http.js';
-import { listOf, toSchema, type ApiRegistry } from '../openapi.js';
+import { listOf, ref, toSchema, type ApiRegistry } from '../openapi.js';
 import type { ApiDeps } from '../ports.js';
 import { ListQuery, MessageSchema } from '../schemas.js';
 
@@ -28,6 +28,20 @@ export const SearchQuery = ListQuery.extend({
   after: z.string().optional().describe('epoch ms: only messages sent after'),
 });
 
+const SearchIndexSchema = z.object({
+  complete: z.boolean().describe('true when every stored message was indexed when this search ran: the answer is complete'),
+  pending: z
+    .number()
+    .int()
+    .describe('messages not indexed yet (not findable by this search); GET .../messages/search/status follows the indexer'),
+});
+
+/** A page of hits (as every list) plus how complete the index was. */
+const searchPageSchema = () => {
+  const page = listOf('SearchHit') as { required: string[]; properties: Record<string, unknown> };
+  return { ...page, required: [...page.required, 'index'], properties: { ...page.properties, index: ref('SearchIndex') } };
+};
+
 const SearchProgressSchema = z.object({
   done: z.number().int().describe('messages stored before search existed that have been indexed'),
   total: z.number().int().describe('messages stored before search existed'),
@@ -38,6 +52,7 @@ const SearchProgressSchema = z.object({
 export function registerSearchRoutes(api: ApiRegistry, deps: ApiDeps): void {
   const { search } = deps.app;
   api.component('SearchHit', SearchHitSchema);
+  api.component('SearchIndex', SearchIndexSchema);
 
   api.add({
     method: 'get',
@@ -48,12 +63,14 @@ export function registerSearchRoutes(api: ApiRegistry, deps: ApiDeps): void {
       'Stored messages of the session matching `q`, newest first, cursor paging like every list (stable while messages ' +
       'arrive). `q`: words (all must match), `"exact phrase"`, `prefix*`; accent- and case-insensitive; CJK text is ' +
       'found inside sentences. Anything else in `q` is text, never query syntax. Empty `q` is 400. Channel posts are ' +
-      'included only for credentials with `send`.',
+      'included only for credentials with `send`. `index` says whether every stored message was searchable: a search ' +
+      'first indexes a batch of queued messages, so while an old archive is indexed for the first time or a large ' +
+      'history sync is indexed, `complete` is false and `pending` counts the messages not findable yet.',
     tag: 'Messages',
     access: 'read',
     pathParams: { session: 'The session id.' },
     query: SearchQuery,
-    responses: { 200: { description: 'A page of hits', schema: listOf('SearchHit') } },
+    responses: { 200: { description: 'A page of hits and the state of the index', schema: searchPageSchema() } },
     handler(ctx) {
       const { q, chat, sender, type, hasMedia, before, after } = ctx.query;
       ctx.body = search.search(principalOf(ctx), param(ctx, 'session'), { q, chat, sender, type, hasMedia, before, after }, pageOf(ctx));

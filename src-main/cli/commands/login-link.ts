@@ -47,7 +47,7 @@ export function loginLink(args: string[], io: CliIo, env: NodeJS.ProcessEnv = pr
   const explicit = values['public-url'] !== undefined || values.port !== undefined || values.host !== undefined;
   const running = readGatewayFile(dataDir);
   const live = running && processAlive(running.pid) ? running : undefined;
-  const origin = !explicit && live ? live.url : gatewayOrigin(values, content ?? {}, env);
+  const origin = !explicit && live ? (live.publicUrl ?? live.url) : gatewayOrigin(values, content ?? {}, env);
   if (!explicit && !live) {
     io.err(`No gateway is running on ${dataDir}: the link assumes ${origin}; it works once that gateway runs (within 10 minutes).`);
   }

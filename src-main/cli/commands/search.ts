@@ -39,12 +39,13 @@ export function search(args: string[], io: CliIo): number {
   try {
     const page = localSearch(store, values.session, { q: positionals[0], chat: values.chat, sender: values.sender, type: values.type }, limit);
     if (values.json) {
-      io.out(JSON.stringify({ data: page.data }));
+      io.out(JSON.stringify({ data: page.data, index: page.index }));
       return 0;
     }
     if (!page.data.length) io.out('No messages found.');
     for (const hit of page.data) io.out(line(hit));
     if (page.nextCursor) io.out(`(more than ${limit}: narrow the search or raise --limit)`);
+    if (!page.index.complete) io.out(`(the search index is still being built: ${page.index.pending} messages are not searchable yet)`);
   } finally {
     store.close();
   }

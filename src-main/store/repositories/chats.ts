@@ -114,6 +114,18 @@ export function createChatsRepository(db: Db) {
   const markUnread = db.prepare('UPDATE chats SET unread_count = max(unread_count, 1) WHERE session_id = ? AND jid = ?');
   // Merge a LID-form conversation into its phone-form chat; a duplicate id already there wins.
   const moveMessages = db.prepare('UPDATE OR IGNORE messages SET chat_jid = ? WHERE session_id = ? AND chat_jid = ?');
+  // The LID chat's stretches of history (chat_segments, migration 012) go with its messages: the same
+  // segment under both forms widens into one.
+  const moveSegments = db.prepare(
+    `INSERT INTO chat_segments (session_id, chat_jid, segment, from_at, from_id, to_at, to_id)
+     SELECT session_id, ?, segment, from_at, from_id, to_at, to_id FROM chat_segments WHERE session_id = ? AND chat_jid = ? AND true
+     ON CONFLICT (session_id, chat_jid, segment) DO UPDATE SET
+       from_id = CASE WHEN excluded.from_at < from_at THEN excluded.from_id ELSE from_id END,
+       from_at = min(from_at, excluded.from_at),
+       to_id = CASE WHEN excluded.to_at > to_at THEN excluded.to_id ELSE to_id END,
+       to_at = max(to_at, excluded.to_at)`,
+  );
+  const removeSegments = db.prepare('DELETE FROM chat_segments WHERE session_id = ? AND chat_jid = ?');
   const insertChat = (sessionId: string, c: NewChat): boolean =>
     insertIfMissing.run(
       sessionId,
@@ -150,6 +162,8 @@ export function createChatsRepository(db: Db) {
     if (!lidRow) return false;
     moveMessages.run(pn, sessionId, lid);
     removeMessages.run(sessionId, lid); // leftovers were duplicates of rows already in the phone chat
+    moveSegments.run(pn, sessionId, lid);
+    removeSegments.run(sessionId, lid);
     const pnRow = get.get(sessionId, pn) as ChatRow | undefined;
     if (!pnRow) {
       insertChat(sessionId, {
@@ -174,6 +188,7 @@ export function createChatsRepository(db: Db) {
   });
   const deleteTx = db.transaction((sessionId: string, jid: string) => {
     removeMessages.run(sessionId, jid);
+    removeSegments.run(sessionId, jid);
     return remove.run(sessionId, jid).changes === 1;
   });
 

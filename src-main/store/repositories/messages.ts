@@ -5,7 +5,7 @@
  *
  * Size (~490 lines): one repository over one table whose ~40 statements are prepared together once per
  * connection; the row types and mappers above it are what those statements return. The other queries on
- * messages live where their reader is (message-context.ts, exports.ts, search.ts).
+ * messages live where their reader is (exports.ts, search.ts).
  */
 import type { Db } from '../database.js';
 import { inListStatements } from '../in-list.js';

@@ -53,6 +53,14 @@ export interface BackfillProgress {
   finished: boolean;
 }
 
+/** What a search could not see yet (the `index` of a search answer). */
+export interface SearchIndexState {
+  /** True when every stored message is indexed: the answer is complete. */
+  complete: boolean;
+  /** Messages not indexed yet (pre-migration rows left + queued rows), so not findable by this search. */
+  pending: number;
+}
+
 /**
  * The filter token of a JID in chat_key / sender_key (migrations/003_message_search.sql): the prefix, 16 hex
  * digits of its SHA-256, 'z'. Short, because FTS5 keeps a copy of every column per row (the JID's own hex
@@ -82,7 +90,7 @@ const SNIPPET_TOKENS = 12;
  * (search-backfill.ts) keeps the queue far below this; only during a large history sync or the first indexing
  * of an old archive can a search miss the newest part of what is still queued.
  */
-const SEARCH_INDEXES_FIRST = 5000;
+export const SEARCH_INDEXES_FIRST = 5000;
 
 const COLUMNS = `m.pk, m.session_id, m.chat_jid, m.wa_message_id, m.from_me, m.sender_jid, m.sender_lid, m.sender_name,
   m.type, m.body, m.media_filename, m.media_mimetype, m.media_size, m.has_media, m.mentions, m.mention_names,
@@ -147,6 +155,8 @@ export function createSearchRepository(db: Db) {
     fillQueuedCjk.run(n);
     return dropQueued.run(n).changes;
   };
+
+  const hasPending = (): boolean => anyQueued.get() !== undefined || metaInt('search.backfill_below') > 1;
 
   const progress = (): BackfillProgress => {
     const below = metaInt('search.backfill_below');
@@ -255,8 +265,16 @@ export function createSearchRepository(db: Db) {
     },
 
     /** True when some work is left (queued rows or pre-migration rows): one cheap lookup, for a poller. */
-    pending(): boolean {
-      return anyQueued.get() !== undefined || metaInt('search.backfill_below') > 1;
+    pending: hasPending,
+
+    /**
+     * Whether a search now sees every stored message: two cheap lookups when nothing is pending (the usual
+     * case), the counts only while the indexer has work left.
+     */
+    indexState(): SearchIndexState {
+      if (!hasPending()) return { complete: true, pending: 0 };
+      const p = progress();
+      return { complete: p.finished, pending: Math.max(0, p.total - p.done) + p.queued };
     },
 
     /** Backfill progress without doing any work. */

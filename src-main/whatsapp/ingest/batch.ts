@@ -59,6 +59,22 @@ export interface Batch {
   stats: IngestStats;
   warnings: number;
   createdAt: number;
+  /**
+   * Coverage (coverage.ts): the segment the messages being stored belong to (undefined: the connection's
+   * realtime segment; null: none), and the stretches gathered per segment and chat, written once per batch.
+   */
+  segment?: string | null;
+  spans?: Map<string, Span>;
+}
+
+/** The stretch of one chat a batch saw in one segment (coverage.ts). */
+export interface Span {
+  segment: string;
+  chatJid: string;
+  fromAt: number;
+  fromId: string;
+  toAt: number;
+  toId: string;
 }
 
 export const MAX_WARNINGS_PER_BATCH = 5;

@@ -24,6 +24,8 @@ export interface SessionState {
   /** The batch being written (mapping discoveries during mapping need it to merge chats). */
   batch: Batch | null;
   ctx: MapperContext;
+  /** The segment of the current connection's realtime traffic (coverage.ts); a new one per socket. */
+  epoch: string | null;
 }
 
 /** A session's state as stored (organization, own identity); caches start empty. */
@@ -40,6 +42,7 @@ export function createSessionState(env: IngestEnv, sessionId: string): SessionSt
     names: new Map(),
     batch: null,
     ctx: undefined as unknown as MapperContext,
+    epoch: null,
   };
   state.ctx = {
     get me() {

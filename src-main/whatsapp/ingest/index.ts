@@ -26,6 +26,7 @@ import { readRawContent } from '../raw-message.js';
 import type { SocketLike } from '../socket.js';
 import { each, emptyStats, guard, MAX_WARNINGS_PER_BATCH, type Batch, type IngestEnv, type IngestStats, type StoredMedia } from './batch.js';
 import { channelSeen, channelSettings, deleteChats, upsertChat } from './chats.js';
+import { flushSpans, newEpoch } from './coverage.js';
 import { groupParticipants, groupsUpdate, groupsUpsert } from './groups.js';
 import { applyHistoryChunk, historyStatus, type HistoryChunk } from './history.js';
 import { createSessionState, learnMapping, upsertContact, type SessionState } from './identity.js';
@@ -127,6 +128,7 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
     step('messages.delete', () => deleteMessages(b, events['messages.delete']!));
     step('chats.delete', () => deleteChats(b, events['chats.delete']!));
     step('messaging-history.status', () => historyStatus(b, events['messaging-history.status']!));
+    guard(b, 'coverage', () => flushSpans(b));
   }
 
   function handle(
@@ -184,6 +186,8 @@ export function createIngestor(deps: IngestorDeps): GatewayIngestor {
       const ev = sock.ev;
       let off: (() => void) | null = null;
       try {
+        // One socket is one connection: its realtime traffic is one stretch of each chat (coverage.ts).
+        newEpoch(stateFor(sessionId));
         off = ev.process((events) => {
           handle(sessionId, events, sock.user);
         });

@@ -12,6 +12,7 @@ import { stringParams } from '../proto-values.js';
 import { editedBody, mapMessage, protocolAction, reactionRemoval, receiptLevel, statusOf, stubTypeOf, toNum, type ProtocolAction } from '../mapper.js';
 import { each, emit, emitStatus, guard, noteMedia, warn, type Batch } from './batch.js';
 import { flushTouches, touch } from './chats.js';
+import { noteSpan } from './coverage.js';
 import { harvestKey, resolveLid, resolvePn, type SessionState } from './identity.js';
 
 const Status = proto.WebMessageInfo.Status;
@@ -107,6 +108,7 @@ export function applyToExisting(b: Batch, row: MessageSummary, rec: MessageRecor
 export function storeLive(b: Batch, rec: MessageRecord): void {
   const { store, now } = b.s.env;
   const sid = b.s.id;
+  noteSpan(b, rec);
   // By id across chats too: our own sends are stored before the echo, maybe under the other JID form.
   const row = store.messages.findSummary(sid, rec.chatJid, rec.waMessageId);
   if (row) {
@@ -128,6 +130,7 @@ export function storeLive(b: Batch, rec: MessageRecord): void {
 export function storeHistory(b: Batch, rec: MessageRecord): void {
   const { store } = b.s.env;
   const sid = b.s.id;
+  noteSpan(b, rec);
   if (store.messages.insertFast(sid, rec, b.createdAt)) {
     b.stats.inserted++;
     noteMedia(b, rec, true);

@@ -25,6 +25,7 @@ import type { Logger } from 'pino';
 import type { SocketFactory } from '../socket.js';
 import { generateSandboxAccount, type SandboxAccount } from './account.js';
 import { LiveStream } from './live.js';
+import { newPhoneRecord } from './offline.js';
 import { Prng, hashString } from './prng.js';
 import {
   DEFAULT_SANDBOX_TIMING,
@@ -200,6 +201,7 @@ export function createSandbox(opts: CreateSandboxOptions): SandboxController {
         ownedChannels: new Set(),
         followedChannels: new Set(),
         unreachable: false,
+        phone: newPhoneRecord(),
       };
       sessions.set(sessionId, session);
     }

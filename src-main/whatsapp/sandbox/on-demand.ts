@@ -19,9 +19,11 @@ const MIN_MESSAGES_TO_CUT = 12;
 
 const seconds = (m: WAMessage): number => Number(toNumber(m.messageTimestamp ?? 0));
 
-/** The messages of one chat, oldest first. */
-function chatMessages(account: SandboxAccount, chatJid: string): WAMessage[] {
-  return account.messages.filter((m) => m.key.remoteJid === chatJid).sort((a, b) => seconds(a) - seconds(b));
+/** The messages of one chat, oldest first: the generated history, then what the phone saw since (offline.ts). */
+function chatMessages(account: SandboxAccount, chatJid: string, since: readonly WAMessage[] = [], alias: string | null = null): WAMessage[] {
+  const inChat = (m: WAMessage) => m.key.remoteJid === chatJid || (alias !== null && m.key.remoteJid === alias);
+  // A stable sort: messages of the same second keep the order the phone saw them in.
+  return [...account.messages.filter(inChat), ...since.filter(inChat)].sort((a, b) => seconds(a) - seconds(b));
 }
 
 /** The chats whose oldest messages stay on the phone at pairing: a deterministic few of the busier ones. */
@@ -50,7 +52,7 @@ export function phoneOnlyIds(account: SandboxAccount): Set<string> {
 
 /**
  * The phone's answer to "messages of chatJid before (oldestId, oldestTimestampMs)": up to `count` of the
- * newest older ones, with endOfHistoryTransfer on the conversation when they reach the chat's start.
+ * newest older ones (from the generated history and `phoneMessages`, what the phone saw after pairing), with endOfHistoryTransfer on the conversation when they reach the chat's start.
  * A chat the phone does not know gets an empty answer that marks its start.
  */
 export function onDemandAnswer(
@@ -59,6 +61,7 @@ export function onDemandAnswer(
   oldestId: string | null | undefined,
   oldestTimestampMs: number,
   count: number,
+  phoneMessages: readonly WAMessage[] = [],
 ): Omit<HistorySetEvent, 'isLatest'> {
   const chat = account.chats.find((c) => c.jid === chatJid) ?? account.chats.find((c) => c.kind === 'dm' && c.people[0]?.pnJid === chatJid);
   if (!chat) {
@@ -66,7 +69,7 @@ export function onDemandAnswer(
     const empty: proto.IConversation = { id: chatJid, endOfHistoryTransfer: true, messages: [] };
     return toEvent({ syncType: proto.HistorySync.HistorySyncType.ON_DEMAND, progress: 100, conversations: [empty] }, 0);
   }
-  const all = chatMessages(account, chat.jid);
+  const all = chatMessages(account, chat.jid, phoneMessages, chat.kind === 'dm' ? (chat.people[0]?.pnJid ?? null) : null);
   // Before the named message when the phone has it, else before its time.
   const at = oldestId ? all.findIndex((m) => m.key.id === oldestId) : -1;
   const limitSec = Math.floor(oldestTimestampMs / 1000);

@@ -49,6 +49,7 @@ import { SANDBOX_ACCOUNT_NAME, sandboxMe, type SandboxAccount, type SandboxChat 
 import { sandboxGroupMetadata, sandboxGroups } from './groups.js';
 import { planHistory, type HistoryChunk } from './history.js';
 import { onDemandAnswer, phoneOnlyIds } from './on-demand.js';
+import { missWhileOffline, newPhoneRecord, notePhoneMessage, type PhoneRecord } from './offline.js';
 import { describeReceived, type ReadReceiptRecord, type ReceivedRecord } from './received.js';
 
 export type { ReadReceiptRecord, ReceivedRecord } from './received.js';
@@ -126,6 +127,8 @@ export interface SandboxSessionRuntime {
   followedChannels: Set<string>;
   /** Simulated "no route to WhatsApp" (controller setReachable): every new socket fails to connect. */
   unreachable: boolean;
+  /** Issue 14, gaps: what happened on the phone and the offline period (offline.ts). */
+  phone: PhoneRecord;
 }
 
 export interface SandboxEnvironment {
@@ -285,6 +288,7 @@ export class SimulatedSocket {
    * the socket before any QR or 'open'.
    */
   private connectFailed(): void {
+    this.session.phone.failedWhileOffline = true;
     const cause = Object.assign(new Error('connect ETIMEDOUT 157.240.0.60:443'), { code: 'ETIMEDOUT' });
     void this.end(new SandboxBoom(`WebSocket Error (${cause.message})`, 408, cause));
   }
@@ -360,6 +364,8 @@ export class SimulatedSocket {
     this.ev.emit('connection.update', { receivedPendingNotifications: true });
     this.log.info('sandbox: connection open');
     const account = this.env.accountFor(this.creds, this.accountSeed());
+    const missed = missWhileOffline(this.session.phone, account, () => this.env.liveFor(this.session, account), this.env.now());
+    if (missed) this.log.info({ chat: missed.chatJid, count: missed.count }, 'sandbox: messages arrived while offline; the server kept none for this device');
     for (const channel of account.channels) if (channel.owned) this.session.ownedChannels.add(channel.jid);
     const chunks = this.pendingHistory(account);
     if (chunks.length === 0) {
@@ -459,6 +465,7 @@ export class SimulatedSocket {
 
   /** What Baileys does with a message it decoded (chats.js upsertMessage + process-message.js). */
   private receive(message: WAMessage, type: 'notify' | 'append'): void {
+    notePhoneMessage(this.session.phone, message);
     this.ev.emit('messages.upsert', { messages: [message], type });
     if (message.pushName && !message.key.fromMe) {
       const author = jidNormalizedUser(message.key.participant || message.key.remoteJid!);
@@ -500,6 +507,8 @@ export class SimulatedSocket {
 
   async end(error: Error | undefined): Promise<void> {
     if (this.closed) return;
+    // An open connection ends: from now on the phone sees what this device does not (offline.ts).
+    if (this.open) this.session.phone.offlineSince = this.env.now();
     this.closed = true;
     this.open = false;
     this.clearTimers();
@@ -514,6 +523,7 @@ export class SimulatedSocket {
     this.session.paired = false;
     this.session.live = null;
     await this.end(new SandboxBoom(msg || 'Intentional Logout', 401));
+    this.session.phone = newPhoneRecord(); // a new pairing is a new device: nothing was "missed" by it
   }
 
   async requestPairingCode(phoneNumber: string, customPairingCode?: string): Promise<string> {
@@ -666,7 +676,7 @@ export class SimulatedSocket {
     const requestId = `SBXPDO${this.session.rng.hex(8).toUpperCase()}`;
     const at = Number(toNumber(oldestTimestamp));
     this.after(this.env.timing.historyChunkMs, () => {
-      const answer = key.remoteJid ? onDemandAnswer(account, key.remoteJid, key.id, at, count) : null;
+      const answer = key.remoteJid ? onDemandAnswer(account, key.remoteJid, key.id, at, count, this.session.phone.messages) : null;
       if (answer) this.ev.emit('messaging-history.set', { ...answer, isLatest: false, peerDataRequestSessionId: requestId });
     });
     return requestId;

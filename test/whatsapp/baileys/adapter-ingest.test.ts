@@ -1,4 +1,4 @@
-/** The adapter wired to the REAL ingestor (src-main/whatsapp/ingest.ts) over a real event buffer and store. */
+/** The adapter wired to the REAL ingestor (src-main/whatsapp/ingest/) over a real event buffer and store. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { proto, type WAMessage } from '@whiskeysockets/baileys';

@@ -5,6 +5,7 @@ import { AppError } from '../../../src-main/core/errors.js';
 import { createSqliteAuthState, credsArePaired } from '../../../src-main/whatsapp/baileys/auth-state.js';
 import { fakeAccount } from './fake-socket.js';
 import { SESSION_ID, tempStore, type TempStore } from './harness.js';
+import { seedSessionRow } from '../../helpers/store.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -174,17 +175,7 @@ describe('createSqliteAuthState', () => {
   });
 
   it('keeps sessions apart', async () => {
-    t.store.sessions.create({
-      id: 'ses_other',
-      organizationId: 'org_test',
-      label: 'other',
-      sandbox: false,
-      sandboxSeed: null,
-      fullHistory: false,
-      autoRead: false,
-      presenceTyping: false,
-      now: 1,
-    });
+    seedSessionRow(t.store, { id: 'ses_other', organizationId: 'org_test', label: 'other' });
     const a = createSqliteAuthState(t.store.authState, SESSION_ID, logger);
     const b = createSqliteAuthState(t.store.authState, 'ses_other', logger);
     await a.state.keys.set({ session: { same: Buffer.from('a') } });

@@ -6,6 +6,7 @@ import { toNumber, type WAMessage } from '@whiskeysockets/baileys';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import type { Ingestor } from '../../../src-main/whatsapp/ingest-port.js';
 import type { ClientUpdate } from '../../../src-main/core/whatsapp-port.js';
+import { seedSessionRow } from '../../helpers/store.js';
 
 export const ORG_ID = 'org_test';
 export const SESSION_ID = 'ses_test';
@@ -23,17 +24,7 @@ export function tempStore(): TempStore {
   const file = join(dir, 'gateway.db');
   const store = openStore(file);
   store.organizations.create(ORG_ID, 'Test org', 1);
-  store.sessions.create({
-    id: SESSION_ID,
-    organizationId: ORG_ID,
-    label: 'test',
-    sandbox: false,
-    sandboxSeed: null,
-    fullHistory: false,
-    autoRead: false,
-    presenceTyping: false,
-    now: 1,
-  });
+  seedSessionRow(store, { id: SESSION_ID, organizationId: ORG_ID });
   const opened: Store[] = [store];
   return {
     dir,

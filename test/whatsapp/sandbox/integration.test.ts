@@ -14,6 +14,7 @@ import { createIngestor } from '../../../src-main/whatsapp/ingest/index.js';
 import { createSandbox, generateSandboxAccount, type SandboxController } from '../../../src-main/whatsapp/sandbox/index.js';
 import { FakeClock } from '../../helpers/clock.js';
 import { silentLogger } from './helpers.js';
+import { seedSessionRow } from '../../helpers/store.js';
 
 const ORG = 'org_sbx';
 const SESSION = 'ses_sbx';
@@ -40,7 +41,7 @@ describe('sandbox -> Baileys adapter -> ingestor -> SQLite', () => {
     dir = mkdtempSync(join(tmpdir(), 'wagw-sandbox-'));
     store = openStore(join(dir, 'gateway.db'));
     store.organizations.create(ORG, 'Sandbox org', 1);
-    store.sessions.create({ id: SESSION, organizationId: ORG, label: 'Sandbox', sandbox: true, sandboxSeed: SEED, fullHistory: true, autoRead: false, presenceTyping: false, now: 1 });
+    seedSessionRow(store, { id: SESSION, organizationId: ORG, label: 'Sandbox', sandbox: true, sandboxSeed: SEED, fullHistory: true });
     clock = new FakeClock();
     sandbox = createSandbox({
       seed: SEED,

@@ -23,7 +23,8 @@ import type {
   QrCodeGrant,
   RealtimeTicket,
   SandboxInfo,
-  SearchHit,
+  SearchIndexProgress,
+  SearchPage,
   SearchQuery,
   SendResult,
   Session,
@@ -167,7 +168,7 @@ export class ApiClient {
       query: { limit: page.limit, cursor: page.cursor || undefined, around: page.around },
     });
   }
-  searchMessages(sessionId: string, query: SearchQuery): Promise<Page<SearchHit>> {
+  searchMessages(sessionId: string, query: SearchQuery): Promise<SearchPage> {
     return this.request('GET', `/sessions/${seg(sessionId)}/messages/search`, {
       query: {
         q: query.q,
@@ -179,6 +180,10 @@ export class ApiClient {
         cursor: query.cursor || undefined,
       },
     });
+  }
+  /** How far the background search indexer is (polled while a search answer says the index is incomplete). */
+  searchStatus(sessionId: string): Promise<SearchIndexProgress> {
+    return this.request('GET', `/sessions/${seg(sessionId)}/messages/search/status`);
   }
   deleteChat(sessionId: string, chatJid: string): Promise<void> {
     return this.request('DELETE', `/sessions/${seg(sessionId)}/chats/${seg(chatJid)}`);

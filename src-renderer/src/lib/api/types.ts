@@ -17,7 +17,7 @@ export type {
   SyncState,
 } from '@core/types.js';
 export type { EventPayloads, RealtimeEventName, RealtimeFrame } from '@core/events.js';
-import type { Capability, Message, Session } from '@core/types.js';
+import type { Capability, Message, Page, Session } from '@core/types.js';
 
 /** Coverage of a chat, a backfill request (src-main/api/resources/history.ts), an audit row: the main process's own types. */
 export type { AuditEntry, BackfillRequest, ChatCoverage } from '@core/types.js';
@@ -154,6 +154,28 @@ export interface SearchHit {
   message: Message;
   chat: { jid: string; name: string | null; type: string };
   snippet: string;
+}
+
+/** Whether a search saw every stored message (`index` of the search answer; false while indexing). */
+export interface SearchIndexState {
+  complete: boolean;
+  /** Stored messages not indexed yet (not findable). */
+  pending: number;
+}
+
+/** GET /sessions/{s}/messages/search: a page of hits and the state of the index. */
+export interface SearchPage extends Page<SearchHit> {
+  index: SearchIndexState;
+}
+
+/** GET /sessions/{s}/messages/search/status: the background indexer's progress. */
+export interface SearchIndexProgress {
+  /** Messages stored before search existed, indexed so far (of `total`). */
+  done: number;
+  total: number;
+  /** New or changed messages waiting to be indexed. */
+  queued: number;
+  finished: boolean;
 }
 
 /** A page of chat messages that may page newer too (`around`, or a prevCursor used as cursor). */

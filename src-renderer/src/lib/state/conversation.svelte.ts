@@ -118,9 +118,18 @@ export class ConversationState {
     }
   }
 
-  /** True when the stored history ends here but the phone may have older messages ("Load older from phone"). */
+  /** Holes coverage found inside the stored history (the gateway could not vouch for those stretches). */
+  get gapCount(): number {
+    return this.kind === 'chat' ? (this.coverage?.gaps.length ?? 0) : 0;
+  }
+
+  /**
+   * True when the phone may have messages the archive lacks: a gap anywhere in the chat (a backfill goes to
+   * the newest one first), or the stored history ends here and its start is not known ("Load older from phone").
+   */
   get canBackfill(): boolean {
-    return this.kind === 'chat' && this.loaded && !this.hasMore && this.coverage !== null && !this.coverage.complete;
+    if (this.kind !== 'chat' || this.coverage === null) return false;
+    return this.gapCount > 0 || (this.loaded && !this.hasMore && !this.coverage.complete);
   }
 
   async loadCoverage(): Promise<void> {

@@ -8,7 +8,7 @@ import { applyMessageToChannels, applyMessageToChats } from '../logic/conversati
 import { isChannelJid } from '../logic/format.js';
 import { ConversationState, type ConversationKind } from './conversation.svelte.js';
 import { MediaArchiveState, type DocumentOpener } from './media.svelte.js';
-import { PagedList } from './paged-list.svelte.js';
+import { PagedList, type PageFetcher } from './paged-list.svelte.js';
 import { MessageSearchState } from './search.svelte.js';
 
 export type InboxTab = 'chats' | 'channels';
@@ -33,10 +33,12 @@ export class InboxState {
     /** The desktop app's document opener (AuthState.documentOpener), null in a browser. */
     documentOpener: DocumentOpener | null = null,
   ) {
-    this.chats = new PagedList<Chat>((cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 }));
+    const fetchChats: PageFetcher<Chat> = (cursor, q) => api.listChats(sessionId, { cursor, q, limit: 50 });
+    this.chats = new PagedList<Chat>(fetchChats);
     this.channels = new PagedList<Channel>((cursor, q) => api.listChannels(sessionId, { cursor, q, limit: 50 }));
     this.media = new MediaArchiveState(api, sessionId, undefined, undefined, documentOpener);
-    this.messageSearch = new MessageSearchState(api, sessionId);
+    // The search's chat filter pages the same chats, in a list of its own (see chat-picker.svelte.ts).
+    this.messageSearch = new MessageSearchState(api, sessionId, fetchChats);
   }
 
   async start(): Promise<void> {
@@ -182,5 +184,6 @@ export class InboxState {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.open?.dispose();
     this.media.dispose();
+    this.messageSearch.dispose();
   }
 }

@@ -1,18 +1,39 @@
 /**
- * Message search of one session (issue 10): the query and filters, the hits (newest first, more by cursor),
- * grouped by chat for display, and the keyboard selection. Responses to a superseded search are dropped.
+ * Message search of one session (issue 10): the query and filters (chat, type, a range of days), the hits
+ * (newest first, more by cursor), grouped by chat for display, the keyboard selection, and whether the index
+ * was complete. Responses to a superseded search are dropped.
+ *
+ * Indexing. A search answer says when the index is incomplete (`index.pending` messages not findable yet:
+ * an old archive indexed for the first time, a large history sync). There is no realtime event for the
+ * indexer, so while it is incomplete the status route is polled every INDEX_POLL_MS; when the index is
+ * complete the polling stops and the search runs again, so the results are whole.
  */
 import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
-import type { SearchHit } from '../api/types.js';
+import type { Chat, SearchHit, SearchIndexState } from '../api/types.js';
+import { dayRange, pendingOf } from '../logic/search-filters.js';
+import { ChatPickerState, type ChatChoice } from './chat-picker.svelte.js';
+import type { PageFetcher } from './paged-list.svelte.js';
 
 export interface SearchFiltersInput {
-  /** Only the chat with this JID ('' for all). */
-  chat: string;
+  /** Only this chat (null for all). */
+  chat: ChatChoice | null;
   /** A message type ('' for all). */
   type: string;
-  /** Only messages since this day (yyyy-mm-dd, '' for no bound). */
+  /** Only messages from this day on (yyyy-mm-dd, local, '' for no bound). */
   since: string;
+  /** Only messages up to the end of this day (yyyy-mm-dd, local, '' for no bound). */
+  until: string;
+}
+
+/** While the index is being built, how often its progress is asked for. */
+export const INDEX_POLL_MS = 1500;
+
+export interface IndexingProgress {
+  /** Messages not findable yet. */
+  pending: number;
+  /** The most pending seen since indexing was noticed (the progress bar's full length). */
+  peak: number;
 }
 
 export interface HitGroup {
@@ -28,19 +49,28 @@ export const MIN_MESSAGE_QUERY = 2;
 
 export class MessageSearchState {
   query = $state('');
-  filters = $state<SearchFiltersInput>({ chat: '', type: '', since: '' });
+  filters = $state<SearchFiltersInput>({ chat: null, type: '', since: '', until: '' });
   hits = $state.raw<SearchHit[]>([]);
   loading = $state(false);
   error = $state<string | null>(null);
   nextCursor = $state<string | null>(null);
   /** Index into `hits` of the keyboard selection, -1 for none. */
   selected = $state(-1);
+  /** Non-null while the index is incomplete (the last answer said so, and polling has not seen it finish). */
+  indexing = $state<IndexingProgress | null>(null);
+  /** The chat filter's picker (pages the session's chats with the inbox's fetcher). */
+  readonly chatPicker: ChatPickerState;
   private requestId = 0;
+  private pollTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
 
   constructor(
     private readonly api: ApiClient,
     readonly sessionId: string,
-  ) {}
+    fetchChats: PageFetcher<Chat>,
+  ) {
+    this.chatPicker = new ChatPickerState(fetchChats);
+  }
 
   get active(): boolean {
     return this.query.trim().length >= MIN_MESSAGE_QUERY;
@@ -61,12 +91,13 @@ export class MessageSearchState {
   }
 
   private params(cursor: string | null) {
-    const since = this.filters.since ? Date.parse(`${this.filters.since}T00:00:00`) : NaN;
+    const { after, before } = dayRange(this.filters.since, this.filters.until);
     return {
       q: this.query.trim(),
-      chat: this.filters.chat || undefined,
+      chat: this.filters.chat?.jid,
       type: this.filters.type || undefined,
-      after: Number.isFinite(since) ? since - 1 : undefined,
+      after,
+      before,
       cursor,
       limit: 30,
     };
@@ -81,6 +112,7 @@ export class MessageSearchState {
       this.error = null;
       this.selected = -1;
       this.loading = false;
+      this.stopPolling();
       return;
     }
     this.loading = true;
@@ -91,6 +123,7 @@ export class MessageSearchState {
       this.nextCursor = page.nextCursor || null;
       this.selected = -1;
       this.error = null;
+      this.applyIndex(page.index);
     } catch (error) {
       if (id === this.requestId) {
         this.hits = [];
@@ -106,6 +139,59 @@ export class MessageSearchState {
     return this.run();
   }
 
+  /** The picker's choice (null: all chats); closes the picker. */
+  chooseChat(chat: ChatChoice | null): Promise<void> {
+    this.chatPicker.close();
+    return this.setFilter('chat', chat);
+  }
+
+  /** What a search answer says about the index: start following the indexer, or stop. */
+  private applyIndex(index: SearchIndexState): void {
+    if (index.complete) {
+      this.indexing = null;
+      this.stopPolling();
+      return;
+    }
+    this.indexing = { pending: index.pending, peak: Math.max(index.pending, this.indexing?.peak ?? 0) };
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    if (this.pollTimer || this.disposed) return;
+    this.pollTimer = setTimeout(() => void this.pollIndex(), INDEX_POLL_MS);
+  }
+
+  private async pollIndex(): Promise<void> {
+    this.pollTimer = null;
+    if (!this.indexing || !this.active) return;
+    try {
+      const status = await this.api.searchStatus(this.sessionId);
+      if (!this.indexing || this.disposed) return;
+      if (status.finished) {
+        this.indexing = null;
+        // The index is whole now: what was not findable may match.
+        void this.run();
+        return;
+      }
+      const pending = pendingOf(status);
+      this.indexing = { pending, peak: Math.max(pending, this.indexing.peak) };
+    } catch {
+      // Progress is informative only: try again at the next tick.
+    }
+    this.schedulePoll();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopPolling();
+    this.chatPicker.dispose();
+  }
+
   async loadMore(): Promise<void> {
     if (this.loading || !this.nextCursor) return;
     const id = ++this.requestId;
@@ -117,6 +203,7 @@ export class MessageSearchState {
       this.hits = [...this.hits, ...page.data.filter((h) => !seen.has(h.message.id + h.message.chatJid))];
       this.nextCursor = page.nextCursor || null;
       this.error = null;
+      this.applyIndex(page.index);
     } catch (error) {
       if (id === this.requestId) this.error = describeError(error);
     } finally {
