@@ -155,11 +155,10 @@ const realClock: MediaClock = {
 
 const DEFAULT_WAIT_MS = 15_000;
 /**
- * After a batch with history messages, for this long background downloads wait. A download costs ~1.5-3 ms of
- * the event loop (fetch, decryption, hashing, file writes, its rows; test/bench/media.ts): at full concurrency
- * next to a history sync on loopback that slowed the sync by 15-30 %, and with one at a time still 12-19 %
- * (measured). The sync is the time-bound part (the phone sends it once); the files wait seconds, and WhatsApp's
- * media URLs stay valid for days. Urgent downloads (someone is waiting) still use every slot.
+ * After a batch with history messages, for this long background downloads run one at a time. A download costs
+ * ~1.5-3 ms of the event loop (fetch, decryption, hashing, file writes, its rows; test/bench/media.ts); at full
+ * concurrency next to a history sync on loopback that slowed the sync by 15-30 %. Urgent downloads (someone
+ * is waiting) still use every slot.
  */
 const HISTORY_BUSY_MS = 2_000;
 const isKind = (k: string): k is MediaKind => (MEDIA_KINDS as readonly string[]).includes(k);
@@ -204,9 +203,8 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
     const next = repo.nextDueAt();
     if (next === null) return;
     // A job already due is either running or waiting for a free slot: a finishing download pumps again, so
-    // no timer is needed (and none is left behind to fire for nothing). Held back by a history sync, the
-    // timer that ends the hold pumps again (a timer now would find it still held, again and again).
-    if (next <= clock.now() && (inflight.size > 0 || busyTimer !== null)) return;
+    // no timer is needed (and none is left behind to fire for nothing).
+    if (next <= clock.now() && inflight.size > 0) return;
     const at = Math.max(next, clock.now());
     if (timer !== null && timerAt <= at) return;
     if (timer !== null) clock.clearTimeout(timer);
@@ -220,7 +218,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
 
   function pump(): void {
     if (!started || stopped) return;
-    const background = clock.now() < historyBusyUntil ? 0 : concurrency;
+    const background = clock.now() < historyBusyUntil ? 1 : concurrency;
     let held = false;
     while (inflight.size < concurrency && !held) {
       const candidates = repo.due(clock.now(), concurrency + inflight.size).filter((j) => !inflight.has(j.message_pk));
