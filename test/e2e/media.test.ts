@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { registerIpcHandlers } from '../../src-main/electron/ipc.js';
 import { openArchivedDocument } from '../../src-main/electron/open-document.js';
@@ -144,7 +144,7 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       expect(await bubble.getByTestId('media-image').getAttribute('data-loaded')).toBe('thumbnail');
       // The box is reserved from the message's width/height: the full image must not change the row's height
       // (the virtual list measures rows; a growing row would make the view jump).
-      const heightWithThumbnail = (await bubble.boundingBox())!.height;
+      const heightWithThumbnail = await heightOf(bubble);
 
       // The queue's verdict for this file, through the running gateway's publisher (as the queue sends it).
       const organizationId = gw.running.store.sessions.get(gw.sessionId)!.organization_id;
@@ -164,7 +164,7 @@ describe.skipIf(skip)('media archive in Chromium', () => {
       expect(await bubble.getByTestId('media-state').count()).toBe(0);
       const full = bubble.getByTestId('media-full');
       expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-      expect((await bubble.boundingBox())!.height).toBe(heightWithThumbnail);
+      expect(await heightOf(bubble)).toBe(heightWithThumbnail);
     }, E2E_TEST_TIMEOUT);
 
     it('locations, contact cards and polls are drawn from their details, with a safe map link', async () => {
@@ -400,6 +400,17 @@ async function findMessage(gw: E2eGateway, accept: (m: ApiMessage) => boolean): 
 }
 
 /** Scrolls the open conversation from its newest message up until the bubble of message `id` is rendered. */
+/**
+ * A bubble's rendered height. The message list is virtual: a row re-measured or scrolled out has no box for a
+ * moment, so the row is brought into view and its box awaited.
+ */
+async function heightOf(bubble: Locator): Promise<number> {
+  await bubble.scrollIntoViewIfNeeded();
+  let height: number | null = null;
+  await expect.poll(async () => (height = (await bubble.boundingBox())?.height ?? null), { timeout: REACT_MS }).not.toBeNull();
+  return height!;
+}
+
 async function reveal(page: Page, id: string) {
   const bubble = page.locator(byTestIdAttr('message-bubble', 'data-message-id', id));
   const list = page.getByTestId('message-list');
