@@ -2,7 +2,7 @@
  * chat_segments (migration 012): a stretch only widens (the older start and the newer end win), and an archive
  * from before the migration becomes one stretch per chat over its stored timeline messages.
  */
-import { cpSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,7 +55,8 @@ describe('chat segments', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const migrations = join(dir, 'migrations');
     cpSync(defaultMigrationsDir(), migrations, { recursive: true });
-    unlinkSync(join(migrations, '012_history_gaps.sql'));
+    // The schema as it was before 012 (and every later migration).
+    for (const f of readdirSync(migrations)) if (f >= '012') unlinkSync(join(migrations, f));
     const file = join(dir, 'gateway.db');
     const before = openDatabase(file, { migrationsDir: migrations });
     before.prepare("INSERT INTO organizations (id, name, created_at) VALUES ('o', 'O', 1)").run();
@@ -70,7 +71,7 @@ describe('chat segments', () => {
     add.run('g@g.us', 'G1', 'text', 5000);
     before.close();
 
-    cpSync(join(defaultMigrationsDir(), '012_history_gaps.sql'), join(migrations, '012_history_gaps.sql'));
+    cpSync(defaultMigrationsDir(), migrations, { recursive: true });
     const after = openDatabase(file, { migrationsDir: migrations });
     cleanups.push(() => after.close());
     expect(after.prepare('SELECT chat_jid, segment, from_at, from_id, to_at, to_id FROM chat_segments ORDER BY chat_jid').all()).toEqual([

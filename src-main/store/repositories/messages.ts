@@ -7,6 +7,7 @@
  * connection; the row types and mappers above it are what those statements return. The other queries on
  * messages live where their reader is (exports.ts, search.ts).
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.js';
 import { inListStatements } from '../in-list.js';
 import type { MessageRecord, Message, MessageType } from '../../core/types.js';
@@ -293,6 +294,13 @@ export function createMessagesRepository(db: Db) {
       AND type NOT IN ('system', 'reaction')
     ORDER BY timestamp DESC, pk DESC LIMIT ?`);
   const deleteOne = db.prepare('DELETE FROM messages WHERE pk = ?');
+  // The tombstone that keeps a message deleted "for me" from coming back (migration 013). Prepared on first use:
+  // tests of older migrations open a partly migrated database with these repositories.
+  let tombstone: Statement | undefined;
+  const tombstoneOf = () =>
+    (tombstone ??= db.prepare(
+      'INSERT OR IGNORE INTO removed_messages (session_id, wa_message_id, chat_jid, removed_at) SELECT session_id, wa_message_id, chat_jid, ? FROM messages WHERE pk = ?',
+    ));
   const deleteChat = db.prepare('DELETE FROM messages WHERE session_id = ? AND chat_jid = ?');
   const moveChat = db.prepare(
     // Merge a LID-form conversation into its phone-form chat; a duplicate id already there wins.
@@ -450,8 +458,12 @@ export function createMessagesRepository(db: Db) {
     unreadIncoming(sessionId: string, chatJid: string, limit: number): UnreadRow[] {
       return limit > 0 ? (unreadIncoming.all(sessionId, chatJid, limit) as UnreadRow[]) : [];
     },
-    remove(pk: number): void {
-      deleteOne.run(pk);
+    /** Deletes one stored message for good: a later delivery of the same message is not stored again. */
+    remove(pk: number, now: number = Date.now()): void {
+      db.transaction(() => {
+        tombstoneOf().run(now, pk);
+        deleteOne.run(pk);
+      })();
     },
     removeChat(sessionId: string, chatJid: string): number {
       return deleteChat.run(sessionId, chatJid).changes;
