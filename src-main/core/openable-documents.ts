@@ -64,3 +64,17 @@ export function openableDocumentType(
   const byExt = ext ? BY_EXTENSION.get(ext) : undefined;
   return byExt ? { ...OPENABLE_DOCUMENT_TYPES[byExt]!, mimetype: byExt } : null;
 }
+
+/** Which message's document to open (the media route's path parameters, nothing else). */
+export interface OpenDocumentRequest {
+  sessionId: string;
+  /** A chat message or a channel post (the two media routes). */
+  scope: 'chat' | 'channel';
+  /** The chat or channel JID. */
+  jid: string;
+  /** The WhatsApp message id. */
+  messageId: string;
+}
+
+/** Opened (the saved file's name), or why not, in words for the person. */
+export type OpenDocumentResult = { ok: true; fileName: string } | { ok: false; error: string };

@@ -9,6 +9,9 @@
  *
  * No 'electron' import here: main, preload and tests share these values under plain Node too.
  */
+import type { OpenDocumentRequest, OpenDocumentResult } from '../core/openable-documents.js';
+
+export type { OpenDocumentRequest, OpenDocumentResult };
 
 /** A login JWT minted by the main process for the local owner. */
 export interface LoginToken {
@@ -30,20 +33,6 @@ export interface WagwBridge {
    */
   openDocument(ref: OpenDocumentRequest): Promise<OpenDocumentResult>;
 }
-
-/** Which message's document to open (the media route's path parameters, nothing else). */
-export interface OpenDocumentRequest {
-  sessionId: string;
-  /** A chat message or a channel post (the two media routes). */
-  scope: 'chat' | 'channel';
-  /** The chat or channel JID. */
-  jid: string;
-  /** The WhatsApp message id. */
-  messageId: string;
-}
-
-/** Opened (the saved file's name), or why not, in words for the person. */
-export type OpenDocumentResult = { ok: true; fileName: string } | { ok: false; error: string };
 
 /** The name under which the bridge appears on `window`. */
 export const BRIDGE_KEY = 'wagw';

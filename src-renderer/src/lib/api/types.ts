@@ -17,6 +17,8 @@ export type {
   SyncState,
 } from '@core/types.js';
 export type { EventPayloads, RealtimeEventName, RealtimeFrame } from '@core/events.js';
+export type { OpenDocumentRequest, OpenDocumentResult } from '@core/openable-documents.js';
+import type { OpenDocumentRequest, OpenDocumentResult } from '@core/openable-documents.js';
 import type { Capability, Message, Page, Session } from '@core/types.js';
 
 /** Coverage of a chat, a backfill request (src-main/api/resources/history.ts), an audit row: the main process's own types. */
@@ -102,16 +104,6 @@ export interface WagwBridge {
   /** Opens an archived document with the OS default app (main fetches it through the media route). */
   openDocument(ref: OpenDocumentRequest): Promise<OpenDocumentResult>;
 }
-
-/** Which message's document to open: the media route's path parameters. */
-export interface OpenDocumentRequest {
-  sessionId: string;
-  scope: 'chat' | 'channel';
-  jid: string;
-  messageId: string;
-}
-
-export type OpenDocumentResult = { ok: true; fileName: string } | { ok: false; error: string };
 
 export type SessionAction = 'start' | 'stop' | 'restart' | 'logout';
 
