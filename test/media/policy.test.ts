@@ -61,4 +61,21 @@ describe('media repository', () => {
       t.cleanup();
     }
   });
+
+  it('queues by the message pk when the caller has it, once per message either way', () => {
+    const t = tempStoreWithSession();
+    try {
+      const chat = '15550001111@s.whatsapp.net';
+      const a = storeMediaMessage(t.store, t.session.id, { imageMessage: { mimetype: 'image/jpeg' } }, 'A');
+      const b = storeMediaMessage(t.store, t.session.id, { imageMessage: { mimetype: 'image/jpeg' } }, 'B');
+      const job = { sessionId: t.session.id, chatJid: chat, kind: 'image', expectedSize: 7, priority: 0, now: 5 };
+      // B's pk with A's id: the pk decides, the natural key is not read.
+      expect(t.store.media.enqueue([{ ...job, waMessageId: 'A', messagePk: b }])).toBe(1);
+      expect(t.store.media.job(b)).toMatchObject({ state: 'queued', expected_size: 7, session_id: t.session.id });
+      expect(t.store.media.job(a)).toBeUndefined();
+      expect(t.store.media.enqueue([{ ...job, waMessageId: 'B', messagePk: b }, { ...job, waMessageId: 'B' }])).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -242,6 +242,57 @@ describe('media queue', () => {
     await waitFor(() => r.events.length === 5, 5000, 'all finished');
   });
 
+  it('during a history sync each background download is followed by a pause of 4x its duration; urgent ones are not paced', async () => {
+    const clock = new FakeClock();
+    const running = new Set<string>();
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const r = rig({
+      clock,
+      concurrency: 2,
+      download: async (_files, msg) => {
+        const id = msg.key.id!;
+        running.add(id);
+        started.push(id);
+        await new Promise<void>((res) => gates.set(id, res));
+        running.delete(id);
+        return { status: 'failed', error: 'x', retryable: false };
+      },
+    });
+    await r.queue.start();
+    r.queue.setPolicy(r.sessionId, { history: 'auto' });
+    const items = Array.from({ length: 3 }, (_, i) => {
+      storeMediaMessage(r.store, r.sessionId, media.contentFor('image', i), `H${i}`);
+      return { chatJid: CHAT, waMessageId: `H${i}`, kind: 'image' as const, size: 1, history: true };
+    });
+    r.queue.onMessagesStored(r.sessionId, items);
+    await waitFor(() => running.has('H0'), 5000, 'the first background download');
+    clock.advance(100); // H0 takes 100 ms of the sync's time
+    gates.get('H0')!();
+    await waitFor(() => r.events.length === 1, 5000, 'H0 finished');
+    // Paused for 400 ms: nothing starts, however long real time passes, until the clock gets there.
+    await new Promise((res) => setTimeout(res, 30));
+    expect(running.size).toBe(0);
+    expect(clock.pending()).toContain(400);
+    clock.advance(399);
+    await new Promise((res) => setTimeout(res, 30));
+    expect(running.size).toBe(0);
+    // An urgent download during the pause starts at once.
+    storeMediaMessage(r.store, r.sessionId, media.contentFor('audio', 0), 'URGENT');
+    expect(r.queue.request(r.sessionId, CHAT, 'URGENT')).toBe('queued');
+    await waitFor(() => running.has('URGENT'), 5000, 'the urgent download');
+    gates.get('URGENT')!();
+    await waitFor(() => !running.has('URGENT'), 5000, 'urgent done');
+    clock.advance(1); // the pause is over: the next background download
+    await waitFor(() => running.has('H1'), 5000, 'H1 after the pause');
+    expect(started).toEqual(['H0', 'URGENT', 'H1']);
+    // H1 ends at once (0 ms, no pause); then the sync ends (2 s after its batch) and nothing is paced any more.
+    gates.get('H1')!();
+    await waitFor(() => running.has('H2'), 5000, 'H2 right after H1');
+    gates.get('H2')!();
+    await waitFor(() => r.events.length === 4, 5000, 'all finished');
+  });
+
   it('deleting a chat deletes its files unless another message still references the same bytes', async () => {
     const r = rig({ live: () => live });
     await r.queue.start();

@@ -35,8 +35,13 @@ describe('ingestion hands committed media messages to the media queue', () => {
     const sid = ts.session.id;
 
     ingestor.handle(sid, { 'messages.upsert': { messages: [image('L1'), text('L2')], type: 'notify' } });
+    // messagePk: the stored row's, so the queue inserts its job without looking the message up again.
+    const pkOf = (id: string) => ts.store.messages.find(sid, '15550001111@s.whatsapp.net', id)!.pk;
     expect(handed).toEqual([
-      { sessionId: sid, items: [{ chatJid: '15550001111@s.whatsapp.net', waMessageId: 'L1', kind: 'image', size: 1234, history: false }] },
+      {
+        sessionId: sid,
+        items: [{ chatJid: '15550001111@s.whatsapp.net', waMessageId: 'L1', kind: 'image', size: 1234, history: false, messagePk: pkOf('L1') }],
+      },
     ]);
 
     ingestor.applyHistory(sid, {
@@ -50,7 +55,7 @@ describe('ingestion hands committed media messages to the media queue', () => {
     } as never);
     expect(handed[1]).toEqual({
       sessionId: sid,
-      items: [{ chatJid: '15550001111@s.whatsapp.net', waMessageId: 'H1', kind: 'audio', size: 99, history: true }],
+      items: [{ chatJid: '15550001111@s.whatsapp.net', waMessageId: 'H1', kind: 'audio', size: 99, history: true, messagePk: pkOf('H1') }],
     });
 
     // The same messages again: already stored, nothing new to download.

@@ -49,6 +49,8 @@ export interface NewMediaJob {
   sessionId: string;
   chatJid: string;
   waMessageId: string;
+  /** The message's pk when the caller has it (ingestion does): saves looking it up by (session, id, chat). */
+  messagePk?: number | undefined;
   kind: string;
   expectedSize: number | null;
   priority: number;
@@ -74,6 +76,9 @@ export function createMediaRepository(db: Db) {
       (message_pk, session_id, kind, state, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
     SELECT pk, session_id, ?, 'queued', ?, ?, 0, ?, ?, ?
       FROM messages WHERE session_id = ? AND chat_jid = ? AND wa_message_id = ?`);
+  const insertJobByPk = db.prepare(`INSERT OR IGNORE INTO media_jobs
+      (message_pk, session_id, kind, state, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
+    VALUES (?, ?, ?, 'queued', ?, ?, 0, ?, ?, ?)`);
   // (Re)queue on request: anything not done starts over with a fresh attempt budget.
   const requeue = db.prepare(`INSERT INTO media_jobs
       (message_pk, session_id, kind, state, expected_size, priority, attempts, next_attempt_at, created_at, updated_at)
@@ -129,7 +134,10 @@ export function createMediaRepository(db: Db) {
     enqueue(jobs: readonly NewMediaJob[]): number {
       let added = 0;
       for (const j of jobs) {
-        added += insertJob.run(j.kind, j.expectedSize, j.priority, j.now, j.now, j.now, j.sessionId, j.chatJid, j.waMessageId).changes;
+        added +=
+          j.messagePk !== undefined
+            ? insertJobByPk.run(j.messagePk, j.sessionId, j.kind, j.expectedSize, j.priority, j.now, j.now, j.now).changes
+            : insertJob.run(j.kind, j.expectedSize, j.priority, j.now, j.now, j.now, j.sessionId, j.chatJid, j.waMessageId).changes;
       }
       return added;
     },

@@ -321,9 +321,9 @@ export function createMessagesRepository(db: Db) {
 
   /**
    * The same insert with positional parameters, for ingestion's hot path (history sync: one call per
-   * message). True when a row was added, false when (session, chat, waMessageId) already existed.
+   * message). The new row's pk, or null when (session, chat, waMessageId) already existed (or was removed).
    */
-  function insertFast(sessionId: string, m: MessageRecord, createdAt: number): boolean {
+  function insertFast(sessionId: string, m: MessageRecord, createdAt: number): number | null {
     const media = m.media;
     const res = insertPositional.run(
         sessionId,
@@ -351,9 +351,9 @@ export function createMessagesRepository(db: Db) {
         m.placeholder ? 1 : 0,
         m.raw,
       );
-    if (res.changes !== 1) return false;
+    if (res.changes !== 1) return null;
     if (m.searchText) setSearchText(m.searchText, res.lastInsertRowid);
-    return true;
+    return Number(res.lastInsertRowid);
   }
 
   return {
@@ -369,7 +369,7 @@ export function createMessagesRepository(db: Db) {
     insertMany(sessionId: string, records: readonly MessageRecord[], createdAt: number): number {
       let added = 0;
       db.transaction(() => {
-        for (const m of records) if (insertFast(sessionId, m, createdAt)) added++;
+        for (const m of records) if (insertFast(sessionId, m, createdAt) !== null) added++;
       })();
       return added;
     },

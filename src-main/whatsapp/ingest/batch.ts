@@ -47,6 +47,8 @@ export interface StoredMedia {
   kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
   size: number | null;
   history: boolean;
+  /** The stored row's pk (the media queue inserts its job by it). */
+  messagePk: number;
 }
 
 export interface Batch {
@@ -126,7 +128,7 @@ export function emitStatus(b: Batch, pk: number): void {
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 /** Notes a stored message with media for the media queue (nothing for other types). */
-export function noteMedia(b: Batch, rec: MessageRecord, history: boolean): void {
+export function noteMedia(b: Batch, rec: MessageRecord, pk: number, history: boolean): void {
   if (!rec.media || rec.placeholder || !MEDIA_TYPES.has(rec.type)) return;
   (b.media ??= []).push({
     chatJid: rec.chatJid,
@@ -134,5 +136,6 @@ export function noteMedia(b: Batch, rec: MessageRecord, history: boolean): void 
     kind: rec.type as StoredMedia['kind'],
     size: rec.media.size,
     history,
+    messagePk: pk,
   });
 }

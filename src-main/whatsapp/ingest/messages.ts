@@ -75,7 +75,7 @@ export function applyToExisting(b: Batch, row: MessageSummary, rec: MessageRecor
       return;
     }
     store.messages.replacePlaceholder(row.pk, sid, rec);
-    noteMedia(b, { ...rec, chatJid: row.chat_jid }, !live);
+    noteMedia(b, { ...rec, chatJid: row.chat_jid }, row.pk, !live);
     if (rec.edited) store.messages.setEdited(row.pk, rec.body);
     if (rec.deleted) store.messages.setDeleted(row.pk);
     b.stats.replaced++;
@@ -116,12 +116,13 @@ export function storeLive(b: Batch, rec: MessageRecord): void {
     return;
   }
   const createdAt = now();
-  if (!store.messages.insertFast(sid, rec, createdAt)) {
+  const pk = store.messages.insertFast(sid, rec, createdAt);
+  if (pk === null) {
     b.stats.duplicates++;
     return;
   }
   b.stats.inserted++;
-  noteMedia(b, rec, false);
+  noteMedia(b, rec, pk, false);
   touch(b, rec, countsUnread(rec));
   // A placeholder is not news yet: the 'message' event goes out when its content arrives.
   if (!rec.placeholder) emit(b, 'message', recordToMessage(sid, rec, createdAt));
@@ -131,9 +132,10 @@ export function storeHistory(b: Batch, rec: MessageRecord): void {
   const { store } = b.s.env;
   const sid = b.s.id;
   noteSpan(b, rec);
-  if (store.messages.insertFast(sid, rec, b.createdAt)) {
+  const pk = store.messages.insertFast(sid, rec, b.createdAt);
+  if (pk !== null) {
     b.stats.inserted++;
-    noteMedia(b, rec, true);
+    noteMedia(b, rec, pk, true);
     touch(b, rec, false);
     return;
   }
