@@ -327,7 +327,7 @@ const perKind = <T extends z.ZodType>(t: T) => z.object({ image: t, video: t, au
 export const MediaPolicySchema = z.object({
   autoDownload: perKind(z.boolean()).describe('download on receipt, per kind'),
   maxBytes: perKind(z.number().int().min(0)).describe('largest file downloaded on receipt, per kind'),
-  history: z.enum(['lazy', 'auto']).describe('history-sync media: on first request (lazy) or like new messages (auto)'),
+  history: z.enum(['lazy', 'auto']).describe('history-sync media: on first request (lazy) or automatically once a history sync is over (auto)'),
   storageCapBytes: z.number().int().min(0).nullable(),
 });
 

@@ -12,7 +12,7 @@ export interface MediaPolicy {
   autoDownload: Record<MediaKind, boolean>;
   /** Largest file downloaded on receipt, per kind (bytes); larger ones wait for a request. */
   maxBytes: Record<MediaKind, number>;
-  /** History-sync media: 'lazy' = on first request (the default: a phone's history can hold gigabytes), 'auto' = like new messages. */
+  /** History-sync media: 'lazy' = on first request (the default: a phone's history can hold gigabytes), 'auto' = downloaded automatically once the sync is over (queue.ts). */
   history: 'lazy' | 'auto';
   /** Total bytes of this session's media; once reached nothing more downloads on receipt. null = no cap. */
   storageCapBytes: number | null;

@@ -3,9 +3,9 @@
  *
  * Durable: a download is a row in media_jobs (migration 005), written before any byte is fetched, so a
  * restart (or a crash) resumes every queued download; a crash mid-file leaves only a `.partial-*` file that
- * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once (one paced background
- * download while a history sync is storing chunks: ingestion comes first, see HISTORY_BUSY_MS), urgent ones
- * (a person or script is waiting) first. Retries: a retryable failure is tried again after an exponential,
+ * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once, urgent ones (a
+ * person or script is waiting) first; while a history sync is storing chunks, history media wait and live ones go
+ * one at a time (ingestion comes first, see HISTORY_BUSY_MS). Retries: a retryable failure is tried again after an exponential,
  * jittered backoff up to `maxAttempts`; 404/410 goes through one re-upload request when the session is live
  * (downloader.ts). Outcomes are published as 'media.downloaded' / 'media.failed' (core/events.ts).
  *
@@ -157,16 +157,19 @@ const realClock: MediaClock = {
 
 const DEFAULT_WAIT_MS = 15_000;
 /**
- * After a batch with history messages, for this long background downloads run one at a time, paced. A download
- * costs ~1.5-3 ms of the event loop (fetch, decryption, hashing, file writes, its rows; test/bench/media.ts): at
- * full concurrency next to a history sync on loopback that slowed the sync by 15-30 %, and one at a time back
- * to back still by ~20 %. So while the sync runs, each background download is followed by a pause of
- * HISTORY_PACE times its own duration (downloads take at most ~1/(1+HISTORY_PACE) of the time) and the sync
- * keeps the rest; media still arrive during a long sync, and at full speed once it is over. Urgent downloads
- * (someone is waiting) are never paced and still use every slot.
+ * Job priorities (media_jobs.priority; due() takes the highest first). Urgent: a person or script asked for
+ * the file. Live: media received now. History: media of old messages from a history sync (policy 'auto').
+ */
+export const MEDIA_PRIORITY = { urgent: 1, live: 0, history: -1 } as const;
+/**
+ * After a batch with history messages, for this long the sync counts as running. Meanwhile history media wait
+ * and live media download one at a time; urgent downloads still use every slot. A download is ~1.5-3 ms of the
+ * event loop plus two fsyncs (test/bench/media.ts): at full concurrency next to a history sync that slowed the
+ * sync by 15-30 %; one at a time, paced, still by 5-25 % depending on how busy the disk was (an fsync stalls the
+ * sync's own writes to the database). History media are old: the archive's text comes first, their thumbnails
+ * show at once, and opening one makes it urgent.
  */
 const HISTORY_BUSY_MS = 2_000;
-const HISTORY_PACE = 4;
 const isKind = (k: string): k is MediaKind => (MEDIA_KINDS as readonly string[]).includes(k);
 
 export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
@@ -189,9 +192,6 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
   let stopped = false;
   let historyBusyUntil = 0;
   let busyTimer: unknown = null;
-  let busyTimerAt = Infinity;
-  /** During a history sync, no background download starts before this (the pause after the last one). */
-  let backgroundPausedUntil = 0;
 
   const orgOf = (sessionId: string) => store.sessions.get(sessionId)?.organization_id;
 
@@ -228,28 +228,22 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
 
   function pump(): void {
     if (!started || stopped) return;
-    const now = clock.now();
-    const syncing = now < historyBusyUntil;
-    const background = !syncing ? concurrency : now < backgroundPausedUntil ? 0 : 1;
+    const syncing = clock.now() < historyBusyUntil;
     let held = false;
     while (inflight.size < concurrency && !held) {
       const candidates = repo.due(clock.now(), concurrency + inflight.size).filter((j) => !inflight.has(j.message_pk));
       let ran = false;
       for (const job of candidates) {
         if (inflight.size >= concurrency) break;
-        // Urgent first (due() orders by priority); background ones only up to the current background limit.
-        if (job.priority <= 0 && inflight.size >= background) {
-          held = true; // no urgent job is due either (they come first): nothing more to start now
-          // Held back by the history sync: pumped again when the pause ends (or the sync is over).
-          const until = background === 0 ? Math.min(backgroundPausedUntil, historyBusyUntil) : historyBusyUntil;
-          if (busyTimer === null || until < busyTimerAt) {
-            if (busyTimer !== null) clock.clearTimeout(busyTimer);
-            busyTimerAt = until;
+        // due() orders by priority: once one job is held, every job after it is held too.
+        if (syncing && (job.priority <= MEDIA_PRIORITY.history || (job.priority <= MEDIA_PRIORITY.live && inflight.size >= 1))) {
+          held = true;
+          // Pumped again when the sync is over (no history batch for HISTORY_BUSY_MS).
+          if (busyTimer === null) {
             busyTimer = clock.setTimeout(() => {
               busyTimer = null;
-              busyTimerAt = Infinity;
               pump();
-            }, Math.max(1, until - clock.now()));
+            }, Math.max(1, historyBusyUntil - clock.now()));
           }
           break;
         }
@@ -265,7 +259,6 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
     const ac = new AbortController();
     inflight.set(job.message_pk, ac);
     const holder: { p?: Promise<void> } = {};
-    const startedAt = clock.now();
     const p = (async () => {
       await Promise.resolve();
       try {
@@ -273,10 +266,6 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       } catch (e) {
         onError(e);
       } finally {
-        const endedAt = clock.now();
-        if (job.priority <= 0 && endedAt < historyBusyUntil) {
-          backgroundPausedUntil = Math.max(backgroundPausedUntil, endedAt + (endedAt - startedAt) * HISTORY_PACE);
-        }
         inflight.delete(job.message_pk);
         running.delete(holder.p!);
         wake(job.message_pk);
@@ -438,7 +427,6 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       timer = null;
       if (busyTimer !== null) clock.clearTimeout(busyTimer);
       busyTimer = null;
-      busyTimerAt = Infinity;
       for (const ac of inflight.values()) ac.abort();
       await Promise.allSettled([...running]);
       started = false;
@@ -455,7 +443,16 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       for (const it of items) {
         if (decideAuto(p, it, used) !== 'download') continue;
         used += it.size ?? 0;
-        jobs.push({ sessionId, chatJid: it.chatJid, waMessageId: it.waMessageId, messagePk: it.messagePk, kind: it.kind, expectedSize: it.size, priority: 0, now });
+        jobs.push({
+          sessionId,
+          chatJid: it.chatJid,
+          waMessageId: it.waMessageId,
+          messagePk: it.messagePk,
+          kind: it.kind,
+          expectedSize: it.size,
+          priority: it.history ? MEDIA_PRIORITY.history : MEDIA_PRIORITY.live,
+          now,
+        });
       }
       if (jobs.length === 0) return 0;
       const added = store.transaction(() => repo.enqueue(jobs));
@@ -468,7 +465,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       const media = mediaOf(row);
       if (!row || !media) return 'no_media';
       if (readyFile(row, media.kind)) return 'done';
-      repo.requeue({ pk: row.pk, sessionId, kind: media.kind, expectedSize: media.size, priority: 1, now: clock.now() });
+      repo.requeue({ pk: row.pk, sessionId, kind: media.kind, expectedSize: media.size, priority: MEDIA_PRIORITY.urgent, now: clock.now() });
       pump();
       return 'queued';
     },
@@ -484,7 +481,7 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       if (row.state === 'expired') return { status: 'expired', error: row.error ?? 'expired' };
       if (!opts.live?.(sessionId)) return { status: 'not_live' };
       if (row.state !== 'queued' || !inflight.has(row.pk)) {
-        repo.requeue({ pk: row.pk, sessionId, kind: media.kind, expectedSize: media.size, priority: 1, now: clock.now() });
+        repo.requeue({ pk: row.pk, sessionId, kind: media.kind, expectedSize: media.size, priority: MEDIA_PRIORITY.urgent, now: clock.now() });
         pump();
       }
       if (inflight.has(row.pk) || repo.job(row.pk)?.state === 'queued') await waitFor(row.pk, o.waitMs ?? DEFAULT_WAIT_MS);

@@ -230,23 +230,20 @@ measured apart: the message lookup by its natural key ~2 us, the row and its two
 crossing). Then the due-jobs query (~15 ms). Before the changes below, also a walk of every queued job per scheduling
 decision (7 ms) and a synchronous mkdir per new shard directory (19 ms on a fresh store).
 
-**Done.** (1) While history batches keep coming (2 s after the last), background downloads run one at a time and each is
-followed by a pause of 4x its own duration (\`src-main/media/queue.ts\` HISTORY_BUSY_MS, HISTORY_PACE; urgent ones are never
-paced and still use every slot): downloads take at most ~1/5 of the sync's time and media still arrive during a long sync.
-(2) Jobs are queued by the message pk ingestion already has (\`insertFast\` returns it): no natural-key lookup per job. (3) The
-soonest-due query is two index seeks; positional parameters for queueing; parsed policies cached; async mkdir; one due query
-per pass. (4) The benchmark syncs 60,000 messages (a ~2 s window) instead of 30,000 (~1 s): with downloads held entirely, the
-1 s window gave per-pair differences from -20 % to +29 % (noise), which the medians could not average out in 7 pairs.
-History on 2026-11-26: 17:37 UTC 18.9 %, 18:27 UTC 20.3 % (one download at a time, no pause, 30,000 messages); 20:15 UTC
-4.6 % (pacing, pk queueing, 60,000 messages; per-pair median 5.0 %, main thread +4.5 %). Found on the way and fixed (they were
-crashes, not speed): Baileys' media download pipes the HTTP body into its decipher without forwarding errors, so a connection
-dropped mid-file, or closed after a stall or at shutdown, was an uncaught 'error' that ended the process;
+**Done.** (1) History media wait while a sync is storing chunks (until 2 s after the last one; \`src-main/media/queue.ts\`
+MEDIA_PRIORITY, HISTORY_BUSY_MS): they are queued at the lowest priority; live media go one at a time meanwhile; urgent
+downloads (someone opened the file) are never held. Their thumbnails show at once. Before, one background download at a
+time slowed the sync by 19-20 % (17:37 and 18:27 UTC), and pacing each one with a pause of 4x its duration by 5-26 %: each
+download's two fsyncs stall the sync's own database writes when the disk is busy. (2) Jobs are queued by the message pk
+ingestion already has (\`insertFast\` returns it): no natural-key lookup per job. Queueing is now the whole cost: in this run
+${ms(get(d, 'history.queueingMs'))} ms per sync (${num(get(d, 'history.queueingShare'), 1)} % of it). (3) The soonest-due query is
+two index seeks; positional parameters for queueing; parsed policies cached; async mkdir; one due query per pass. (4) The
+benchmark syncs 60,000 messages (a ~2.3 s window) instead of 30,000, in 11 pairs instead of 7: single pairs differ by up to
++-35 % either way on this shared machine, with or without downloads. Found on the way and fixed (they were crashes, not
+speed): Baileys' media download pipes the HTTP body into its decipher without forwarding errors, so a connection dropped
+mid-file, or closed after a stall or at shutdown, was an uncaught 'error' that ended the process;
 \`src-main/media/downloader.ts\` now fetches and decrypts with Baileys' own key derivation over fetch with an AbortSignal
-(regression tests in test/media/downloader.test.ts).
-
-**Why it can still come near 10 % here.** Against WhatsApp's CDN each download waits on the network for far longer than its
-2-3 ms of CPU, so the queue takes a small share of the loop; this benchmark is the worst case on purpose (loopback CDN, every
-download all CPU and disk on the same 2 cores).`,
+(regression tests in test/media/downloader.test.ts).`,
   },
 ];
 

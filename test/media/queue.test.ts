@@ -197,52 +197,7 @@ describe('media queue', () => {
     expect(peak).toBe(2);
   });
 
-  it('while a history sync stores chunks, one background download runs; urgent ones still get a slot; both after', async () => {
-    const clock = new FakeClock();
-    const running = new Set<string>();
-    const gates = new Map<string, () => void>();
-    const r = rig({
-      clock,
-      concurrency: 2,
-      download: async (_files, msg) => {
-        const id = msg.key.id!;
-        running.add(id);
-        await new Promise<void>((res) => gates.set(id, res));
-        running.delete(id);
-        return { status: 'failed', error: 'x', retryable: false };
-      },
-    });
-    await r.queue.start();
-    r.queue.setPolicy(r.sessionId, { history: 'auto' });
-    const items = Array.from({ length: 4 }, (_, i) => {
-      storeMediaMessage(r.store, r.sessionId, media.contentFor('image', i), `H${i}`);
-      return { chatJid: CHAT, waMessageId: `H${i}`, kind: 'image' as const, size: 1, history: true };
-    });
-    r.queue.onMessagesStored(r.sessionId, items);
-    await waitFor(() => running.size === 1, 5000, 'one background download');
-    await new Promise((res) => setTimeout(res, 20));
-    expect([...running]).toEqual(['H0']);
-    // Someone asks for a file: it does not wait for the sync.
-    storeMediaMessage(r.store, r.sessionId, media.contentFor('audio', 0), 'URGENT');
-    expect(r.queue.request(r.sessionId, CHAT, 'URGENT')).toBe('queued');
-    await waitFor(() => running.has('URGENT'), 5000, 'the urgent download');
-    expect(running.size).toBe(2);
-    gates.get('URGENT')!();
-    await waitFor(() => !running.has('URGENT'), 5000, 'urgent done');
-    await new Promise((res) => setTimeout(res, 20));
-    expect(running.size).toBe(1);
-    // The sync is over (no history batch for 2 s): both slots again.
-    clock.advance(2_000);
-    await waitFor(() => running.size === 2, 5000, 'two background downloads');
-    expect([...running].sort()).toEqual(['H0', 'H1']);
-    for (const id of ['H0', 'H1', 'H2', 'H3']) {
-      await waitFor(() => gates.has(id) && running.has(id), 5000, id);
-      gates.get(id)!();
-    }
-    await waitFor(() => r.events.length === 5, 5000, 'all finished');
-  });
-
-  it('during a history sync each background download is followed by a pause of 4x its duration; urgent ones are not paced', async () => {
+  it('while a history sync stores chunks, history media wait, live ones go one at a time, urgent ones get a slot; all after', async () => {
     const clock = new FakeClock();
     const running = new Set<string>();
     const started: string[] = [];
@@ -261,36 +216,45 @@ describe('media queue', () => {
     });
     await r.queue.start();
     r.queue.setPolicy(r.sessionId, { history: 'auto' });
-    const items = Array.from({ length: 3 }, (_, i) => {
-      storeMediaMessage(r.store, r.sessionId, media.contentFor('image', i), `H${i}`);
-      return { chatJid: CHAT, waMessageId: `H${i}`, kind: 'image' as const, size: 1, history: true };
-    });
-    r.queue.onMessagesStored(r.sessionId, items);
-    await waitFor(() => running.has('H0'), 5000, 'the first background download');
-    clock.advance(100); // H0 takes 100 ms of the sync's time
-    gates.get('H0')!();
-    await waitFor(() => r.events.length === 1, 5000, 'H0 finished');
-    // Paused for 400 ms: nothing starts, however long real time passes, until the clock gets there.
+    const item = (id: string, i: number, history: boolean) => {
+      storeMediaMessage(r.store, r.sessionId, media.contentFor('image', i), id);
+      return { chatJid: CHAT, waMessageId: id, kind: 'image' as const, size: 1, history };
+    };
+    // A history chunk, then two live photos while the sync is still coming.
+    r.queue.onMessagesStored(r.sessionId, [item('H0', 0, true), item('H1', 1, true), item('H2', 2, true)]);
+    expect(r.queue.onMessagesStored(r.sessionId, [item('L0', 3, false), item('L1', 4, false)])).toBe(2);
+    await waitFor(() => running.has('L0'), 5000, 'the first live download');
     await new Promise((res) => setTimeout(res, 30));
-    expect(running.size).toBe(0);
-    expect(clock.pending()).toContain(400);
-    clock.advance(399);
-    await new Promise((res) => setTimeout(res, 30));
-    expect(running.size).toBe(0);
-    // An urgent download during the pause starts at once.
-    storeMediaMessage(r.store, r.sessionId, media.contentFor('audio', 0), 'URGENT');
-    expect(r.queue.request(r.sessionId, CHAT, 'URGENT')).toBe('queued');
-    await waitFor(() => running.has('URGENT'), 5000, 'the urgent download');
-    gates.get('URGENT')!();
-    await waitFor(() => !running.has('URGENT'), 5000, 'urgent done');
-    clock.advance(1); // the pause is over: the next background download
-    await waitFor(() => running.has('H1'), 5000, 'H1 after the pause');
-    expect(started).toEqual(['H0', 'URGENT', 'H1']);
-    // H1 ends at once (0 ms, no pause); then the sync ends (2 s after its batch) and nothing is paced any more.
-    gates.get('H1')!();
-    await waitFor(() => running.has('H2'), 5000, 'H2 right after H1');
+    expect([...running]).toEqual(['L0']); // one at a time, and no history media
+    // Someone asks for a history photo: it does not wait for the sync.
+    expect(r.queue.request(r.sessionId, CHAT, 'H2')).toBe('queued');
+    await waitFor(() => running.has('H2'), 5000, 'the urgent download');
+    expect(running.size).toBe(2);
     gates.get('H2')!();
-    await waitFor(() => r.events.length === 4, 5000, 'all finished');
+    gates.get('L0')!();
+    await waitFor(() => running.has('L1'), 5000, 'the next live download');
+    gates.get('L1')!();
+    await waitFor(() => r.events.length === 3, 5000, 'L0, L1 and H2 finished');
+    await new Promise((res) => setTimeout(res, 30));
+    expect(running.size).toBe(0); // H0 and H1 wait, however long real time passes
+    expect(clock.pending().length).toBeGreaterThan(0);
+    // Another chunk 1.5 s later keeps the sync running: still nothing at 2 s.
+    clock.advance(1_500);
+    r.queue.onMessagesStored(r.sessionId, [item('H3', 5, true)]);
+    clock.advance(500);
+    await new Promise((res) => setTimeout(res, 30));
+    expect(running.size).toBe(0);
+    // 2 s after the last chunk the sync is over: both slots, history media oldest first.
+    clock.advance(1_500);
+    await waitFor(() => running.size === 2, 5000, 'two history downloads');
+    expect([...running].sort()).toEqual(['H0', 'H1']);
+    for (const id of ['H0', 'H1', 'H3']) {
+      await waitFor(() => gates.has(id) && running.has(id), 5000, id);
+      gates.get(id)!();
+    }
+    await waitFor(() => r.events.length === 6, 5000, 'all finished');
+    expect(started).toEqual(['L0', 'H2', 'L1', 'H0', 'H1', 'H3']);
+    expect(r.store.media.job(r.store.messages.find(r.sessionId, CHAT, 'H3')!.pk)?.priority).toBe(-1);
   });
 
   it('deleting a chat deletes its files unless another message still references the same bytes', async () => {

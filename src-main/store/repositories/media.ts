@@ -94,13 +94,15 @@ export function createMediaRepository(db: Db) {
   const jobByPk = db.prepare('SELECT * FROM media_jobs WHERE message_pk = ?');
   const due = db.prepare(`SELECT j.*, m.chat_jid, m.wa_message_id, m.raw FROM media_jobs j JOIN messages m ON m.pk = j.message_pk
     WHERE j.state = 'queued' AND j.next_attempt_at <= ? ORDER BY j.priority DESC, j.next_attempt_at LIMIT ?`);
-  // The soonest queued job of each priority (1 urgent, 0 background: the only two) is one seek in media_jobs_due
-  // (priority DESC, next_attempt_at); a plain MIN(next_attempt_at) walked the whole index, thousands of rows during
-  // a history sync, on every scheduling decision.
+  // The soonest queued job of each priority (1 urgent, 0 live background, -1 history background: media/queue.ts
+  // MEDIA_PRIORITY) is one seek in media_jobs_due (priority DESC, next_attempt_at); a plain MIN(next_attempt_at)
+  // walked the whole index, thousands of rows during a history sync, on every scheduling decision.
   const nextDue = db.prepare(`SELECT MIN(at) AS at FROM (
       SELECT (SELECT next_attempt_at FROM media_jobs WHERE state = 'queued' AND priority = 1 ORDER BY next_attempt_at LIMIT 1) AS at
       UNION ALL
-      SELECT (SELECT next_attempt_at FROM media_jobs WHERE state = 'queued' AND priority = 0 ORDER BY next_attempt_at LIMIT 1))`);
+      SELECT (SELECT next_attempt_at FROM media_jobs WHERE state = 'queued' AND priority = 0 ORDER BY next_attempt_at LIMIT 1)
+      UNION ALL
+      SELECT (SELECT next_attempt_at FROM media_jobs WHERE state = 'queued' AND priority = -1 ORDER BY next_attempt_at LIMIT 1))`);
   const insertFile = db.prepare('INSERT OR IGNORE INTO media_files (sha256, size, mimetype, created_at) VALUES (?, ?, ?, ?)');
   const setDone = db.prepare(`UPDATE media_jobs SET state = 'done', sha256 = ?, error = NULL, attempts = attempts + 1, updated_at = ?
     WHERE message_pk = ?`);
