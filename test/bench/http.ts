@@ -26,7 +26,7 @@ const meta = readFixture(args.fixture);
 const duration = args.quick ? 3 : 10;
 const roundsArg = process.argv.indexOf('--rounds');
 /** `--rounds N` overrides the number of alternating rounds (e.g. more short rounds when comparing variants). */
-const rounds = roundsArg >= 0 ? Math.max(1, Number(process.argv[roundsArg + 1]) || 1) : args.quick ? 1 : 2;
+const rounds = roundsArg >= 0 ? Math.max(1, Number(process.argv[roundsArg + 1]) || 1) : args.quick ? 1 : 4;
 const connections = 50;
 const path = `/api/v1/sessions/${meta.sessionId}/chats/${encodeURIComponent(meta.chatJid)}/messages?limit=50`;
 const headers = { 'x-api-key': meta.apiKey };
