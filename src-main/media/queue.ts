@@ -74,6 +74,8 @@ export interface MediaQueueOptions {
   /** Downloads at once (default 2: the gateway shares a small machine with history sync). */
   concurrency?: number | undefined;
   maxAttempts?: number | undefined;
+  /** How long stop() waits for aborted downloads (default 5 s). */
+  stopWaitMs?: number | undefined;
   /** First retry delay (default 30 s), doubled per attempt up to `maxBackoffMs` (default 1 h), jittered 50-100 %. */
   baseBackoffMs?: number | undefined;
   maxBackoffMs?: number | undefined;
@@ -156,6 +158,7 @@ const realClock: MediaClock = {
 };
 
 const DEFAULT_WAIT_MS = 15_000;
+const STOP_WAIT_MS = 5_000;
 /**
  * Job priorities (media_jobs.priority; due() takes the highest first). Urgent: a person or script asked for
  * the file. Live: media received now. History: media of old messages from a history sync (policy 'auto').
@@ -428,7 +431,14 @@ export function createMediaQueue(opts: MediaQueueOptions): MediaQueue {
       if (busyTimer !== null) clock.clearTimeout(busyTimer);
       busyTimer = null;
       for (const ac of inflight.values()) ac.abort();
-      await Promise.allSettled([...running]);
+      // Aborted downloads settle at once (downloader.ts races every read against the signal); the bound is for
+      // a shutdown that must not wait on the network whatever happens.
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...running]),
+        new Promise<void>((resolve) => (bound = setTimeout(resolve, opts.stopWaitMs ?? STOP_WAIT_MS).unref())),
+      ]);
+      clearTimeout(bound);
       started = false;
     },
 

@@ -257,6 +257,18 @@ describe('media queue', () => {
     expect(r.store.media.job(r.store.messages.find(r.sessionId, CHAT, 'H3')!.pk)?.priority).toBe(-1);
   });
 
+  it('stop() returns even if a download ignores its abort, and the job stays queued for the next start', async () => {
+    const r = rig({ stopWaitMs: 100, download: () => new Promise<never>(() => undefined) });
+    await r.queue.start();
+    storeMediaMessage(r.store, r.sessionId, media.contentFor('image', 0), 'STUCK');
+    r.queue.onMessagesStored(r.sessionId, [{ chatJid: CHAT, waMessageId: 'STUCK', kind: 'image', size: 1, history: false }]);
+    await waitFor(() => r.queue.running() === 1, 5000, 'the download');
+    const t0 = Date.now();
+    await r.queue.stop();
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(r.queue.state(r.sessionId, CHAT, 'STUCK')).toBe('queued');
+  });
+
   it('deleting a chat deletes its files unless another message still references the same bytes', async () => {
     const r = rig({ live: () => live });
     await r.queue.start();
