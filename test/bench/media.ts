@@ -23,7 +23,8 @@
  *    rename; while history batches keep coming, history media wait: queue.ts HISTORY_BUSY_MS) during and right
  *    after the timed window; (b) the default policy (history media lazy): same queue, nothing
  *    to download. Downloads completed inside the window are counted, and the queue's own pace right after it.
- *    Rounds alternate a and b on fresh databases; the figure is median(a) / median(b) - 1, in %. Target <= 10 %.
+ *    Rounds alternate a and b on fresh databases (which goes first alternates too); the figure is the median
+ *    over pairs of a / b - 1, in % (median(a) / median(b) - 1 is kept as context). Target <= 10 %.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -396,16 +397,22 @@ async function historyWithQueue() {
       log(BENCH, `pair ${r}: sync with downloads ${w.ms.toFixed(0)} ms (of which Baileys' chunk download ${w.fetchMs.toFixed(0)}; ${w.downloaded} files downloaded in the window, ${w.backlog} still queued; the queue alone then ${w.alonePerSecond?.toFixed(0)}/s), without ${wo.ms.toFixed(0)} ms (${wo.fetchMs.toFixed(0)}); queueing the jobs ${w.queueingMs.toFixed(0)} ms`);
     }
     // The figure: median round with downloads over median round without (rounds alternate, fresh databases).
-    const slowdown = (median(withMs) / median(withoutMs) - 1) * 100;
+    // The figure: the median over pairs of (with / without - 1). A pair's two runs are adjacent in time, so the
+    // machine's drift over the benchmark (its other tenants, the disk's writeback) cancels within each pair;
+    // the ratio of the two unpaired medians (kept as context) mixes that drift in. Until 2026-11-26 21:00 UTC
+    // the figure was the unpaired one.
+    const slowdown = median(slowdowns);
+    const unpaired = (median(withMs) / median(withoutMs) - 1) * 100;
     const bestRound = (Math.min(...withMs) / Math.min(...withoutMs) - 1) * 100;
     const mainThread = (median(activeWith) / median(activeWithout) - 1) * 100;
     log(
       BENCH,
-      `history sync slowdown: medians ${slowdown.toFixed(1)} %; per pair ${slowdowns.map((s) => s.toFixed(1)).join(', ')} (median ${median(slowdowns).toFixed(1)} %); ` +
+      `history sync slowdown: per pair ${slowdowns.map((s) => s.toFixed(1)).join(', ')} (median ${slowdown.toFixed(1)} %); unpaired medians ${unpaired.toFixed(1)} %; ` +
         `best rounds ${bestRound.toFixed(1)} %; main-thread busy time ${median(activeWith).toFixed(0)} vs ${median(activeWithout).toFixed(0)} ms (+${mainThread.toFixed(1)} %)`,
     );
     return {
       slowdown,
+      unpairedSlowdown: round(unpaired),
       bestRoundSlowdown: round(bestRound),
       medianPairSlowdown: round(median(slowdowns)),
       slowdowns: slowdowns.map(round),
@@ -442,7 +449,8 @@ try {
     bench: BENCH,
     figures: [
       figure('media.serve_10mib_over_bare', s.ratio, 'x', { op: '>=', value: 0.8 }, 'gateway media route (API key, auth, router, service) vs bare createReadStream pipe, same 10 MiB file (median of alternating rounds)'),
-      figure('media.history_sync_slowdown', h.slowdown, '%', { op: '<=', value: 10 }, 'history sync (Baileys download + ingest) while the queue downloads history media vs lazy policy (medians of alternating rounds)'),
+      figure('media.history_sync_slowdown', h.slowdown, '%', { op: '<=', value: 10 }, 'history sync (Baileys download + ingest) with history media downloads on vs lazy policy (median over alternating pairs)'),
+      figure('media.history_sync_slowdown.unpaired', h.unpairedSlowdown, '%', null, 'context: the same rounds as median(with) / median(without) - 1 (drift between pairs not cancelled)'),
       figure('media.history_sync.main_thread_added', h.mainThreadAdded, '%', null, 'context: main-thread busy time of the sync window with downloads vs without (medians)'),
       figure('media.history_sync.downloads_in_window', h.medianDownloadedInWindow, 'files', null, 'context: media files the queue downloaded from the sandbox CDN during the timed sync (median round; history media wait for the sync to end)'),
       figure('media.history_sync.queueing_share', h.queueingShare, '%', null, 'context: time in the queue\'s onMessagesStored (policy, job INSERTs) / sync time without downloads (medians)'),

@@ -238,8 +238,12 @@ download's two fsyncs stall the sync's own database writes when the disk is busy
 ingestion already has (\`insertFast\` returns it): no natural-key lookup per job. Queueing is now the whole cost: in this run
 ${ms(get(d, 'history.queueingMs'))} ms per sync (${num(get(d, 'history.queueingShare'), 1)} % of it). (3) The soonest-due query is
 two index seeks; positional parameters for queueing; parsed policies cached; async mkdir; one due query per pass. (4) The
-benchmark syncs 60,000 messages (a ~2.3 s window) instead of 30,000, in 11 pairs instead of 7: single pairs differ by up to
-+-35 % either way on this shared machine, with or without downloads. Found on the way and fixed (they were crashes, not
+benchmark syncs 60,000 messages (a ~2.5 s window) instead of 30,000, in 11 pairs instead of 7: single pairs differ by up to
++-35 % either way on this shared machine, with or without downloads. (5) The figure is now the median over pairs (each
+pair's two runs are adjacent, so the machine's drift cancels) instead of the ratio of the unpaired medians, which stays as
+\`.unpaired\`. The full run at 20:59 UTC (history media held, jobs queued one INSERT each) gave unpaired 10.4 % against
+per-pair 3.6 %, with no file downloaded in the window and queueing 3.7 % of the sync: the unpaired figure was reading the
+drift. Queueing is now a 64-row INSERT per statement. Found on the way and fixed (they were crashes, not
 speed): Baileys' media download pipes the HTTP body into its decipher without forwarding errors, so a connection dropped
 mid-file, or closed after a stall or at shutdown, was an uncaught 'error' that ended the process;
 \`src-main/media/downloader.ts\` now fetches and decrypts with Baileys' own key derivation over fetch with an AbortSignal

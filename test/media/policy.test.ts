@@ -74,6 +74,17 @@ describe('media repository', () => {
       expect(t.store.media.job(b)).toMatchObject({ state: 'queued', expected_size: 7, session_id: t.session.id });
       expect(t.store.media.job(a)).toBeUndefined();
       expect(t.store.media.enqueue([{ ...job, waMessageId: 'B', messagePk: b }, { ...job, waMessageId: 'B' }])).toBe(0);
+      // A history chunk's worth: whole multi-row statements, the rest row by row, mixed with a job by natural key.
+      const many = Array.from({ length: 150 }, (_, i) => {
+        const id = `M${i}`;
+        return { ...job, waMessageId: id, messagePk: storeMediaMessage(t.store, t.session.id, { imageMessage: { mimetype: 'image/jpeg' } }, id), priority: -1 };
+      });
+      expect(t.store.media.enqueue([{ ...job, waMessageId: 'A' }, ...many, many[0]!])).toBe(151);
+      expect(t.store.media.job(a)).toMatchObject({ state: 'queued', priority: 0 });
+      for (const m of [many[0]!, many[63]!, many[64]!, many[127]!, many[128]!, many[149]!]) {
+        expect(t.store.media.job(m.messagePk)).toMatchObject({ state: 'queued', priority: -1, expected_size: 7, kind: 'image' });
+      }
+      expect(t.store.media.counts(t.session.id).pending).toBe(152);
     } finally {
       t.cleanup();
     }
