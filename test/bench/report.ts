@@ -42,6 +42,9 @@ serialising the raw payload ${num(get(d, 'usPerMessage.rawOf'), 2)} us) and, per
 16:00, 0.468 at 18:27 (after the day's merges: issue 14's coverage adds one upsert per chat per history chunk);
 between the two the mapper-alone microbenchmark (same code, no I/O) went from 5.40 to 6.92 us/message, so the machine
 itself was ~28 % slower for the second run, and the ratio (ingestion CPU over an I/O-heavier reference) moves with it.
+Evening: a batch's realtime events are now logged in one transaction (they were one autocommit each, ~2.5 % of
+ingestion), and each side takes the best of 5 rounds instead of 3 (the reference alone moved 3.5-5.8 s between rounds):
+0.596 at 20:13 UTC, 0.500 at 20:59, 0.539 at 21:41 (full runs).
 
 **Cause (profile of 2 x 200,000 messages, CPU time under \`applyHistory\`).** The commit of each chunk is the largest
 single cost (39 % of ingestion): a chunk of 2,000 messages with random ids dirties ~2,400 pages of the two random-order
@@ -124,6 +127,10 @@ machine): p99 19.7 ms / outbox peak 28 rows at 14:00 UTC and 44.4 ms / 48 rows a
 target; inside full \`npm run bench\` runs (after the 1,000,000-message benchmarks): 102.6 ms / 151 rows at 15:15 UTC and
 184.9 ms / 186 rows at 15:42 UTC, missed; with \`npm test\` alongside (12:59 UTC): 535 ms / 542 rows. The outbox drains to
 0-3 rows as soon as the load stops every time: stalls of 100-200 ms, not a growing queue.
+**Evening of 2026-11-26:** 15.7 ms / 139 rows (20:13 UTC full run), 46.5 ms / 61 (20:59), 324 ms / 328 (21:41), then alone
+327.7 ms / 326 rows at 21:53 - and 113 ms / 114 rows at 21:55 with the code as it was at 19:42 UTC (2541d9d; the delivery
+path was not changed since): one stall of 100-330 ms in the 10 s, on old and new code alike, so a property of the machine
+at that hour (a checkpoint waiting on the disk is the suspect; not traced). Each time the outbox drained at once.
 **Proposed:** HTTP/1.1 pipelining on one keep-alive connection per endpoint (requests written back to back, answers read in
 order: order at the receiver kept with several requests in flight), or a window of N concurrent requests per healthy
 endpoint for receivers that do not need order.`,
