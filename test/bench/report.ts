@@ -128,8 +128,8 @@ target; inside full \`npm run bench\` runs (after the 1,000,000-message benchmar
 184.9 ms / 186 rows at 15:42 UTC, missed; with \`npm test\` alongside (12:59 UTC): 535 ms / 542 rows. The outbox drains to
 0-3 rows as soon as the load stops every time: stalls of 100-200 ms, not a growing queue.
 **Evening of 2026-11-26:** 15.7 ms / 139 rows (20:13 UTC full run), 46.5 ms / 61 (20:59), 324 ms / 328 (21:41), then alone
-327.7 ms / 326 rows at 21:53 - and 113 ms / 114 rows at 21:55 with the code as it was at 19:42 UTC (2541d9d; the delivery
-path was not changed since): one stall of 100-330 ms in the 10 s, on old and new code alike, so a property of the machine
+right after it 327.7 ms / 326 rows - and 113 ms / 114 rows minutes later with the code as it was at 19:42 UTC (2541d9d; the
+delivery path was not changed since): one stall of 100-330 ms in the 10 s, on old and new code alike, so a property of the machine
 at that hour (a checkpoint waiting on the disk is the suspect; not traced). Each time the outbox drained at once.
 **Proposed:** HTTP/1.1 pipelining on one keep-alive connection per endpoint (requests written back to back, answers read in
 order: order at the receiver kept with several requests in flight), or a window of N concurrent requests per healthy
