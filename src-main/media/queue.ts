@@ -4,9 +4,9 @@
  * Durable: a download is a row in media_jobs (migration 005), written before any byte is fetched, so a
  * restart (or a crash) resumes every queued download; a crash mid-file leaves only a `.partial-*` file that
  * `start()` sweeps away (file-store.ts). Bounded: at most `concurrency` downloads run at once, urgent ones (a
- * person or script is waiting) first; while a history sync is storing chunks, history media wait and live ones go
- * one at a time (ingestion comes first, see HISTORY_BUSY_MS). Retries: a retryable failure is tried again after an exponential,
- * jittered backoff up to `maxAttempts`; 404/410 goes through one re-upload request when the session is live
+ * person or script is waiting) first; while a history sync is storing chunks, history media wait and live ones
+ * go one at a time (ingestion comes first, see HISTORY_BUSY_MS). Retries: a retryable failure is tried again
+ * after an exponential, jittered backoff up to `maxAttempts`; 404/410 goes through one re-upload request when the session is live
  * (downloader.ts). Outcomes are published as 'media.downloaded' / 'media.failed' (core/events.ts).
  *
  * Who calls what:
@@ -17,7 +17,7 @@
  * - the chat/session deletion services, after deleting: `collectGarbage()` (files no message references);
  * - the storage route: `storage(sessionId)`; the policy routes: `policy` / `setPolicy`.
  *
- * Size (~540 lines): one queue whose scheduling state (running set, timers, waiters of `resolve`) must be seen
+ * Size (~550 lines): one queue whose scheduling state (running set, timers, waiters of `resolve`) must be seen
  * by every entry point above; the pure parts live in downloader.ts, file-store.ts and policy.ts.
  */
 import { createHash } from 'node:crypto';
@@ -168,7 +168,7 @@ export const MEDIA_PRIORITY = { urgent: 1, live: 0, history: -1 } as const;
  * After a batch with history messages, for this long the sync counts as running. Meanwhile history media wait
  * and live media download one at a time; urgent downloads still use every slot. A download is ~1.5-3 ms of the
  * event loop plus two fsyncs (test/bench/media.ts): at full concurrency next to a history sync that slowed the
- * sync by 15-30 %; one at a time, paced, still by 5-25 % depending on how busy the disk was (an fsync stalls the
+ * sync by 15-30 %; one at a time, paced, still by 5-26 % depending on how busy the disk was (an fsync stalls the
  * sync's own writes to the database). History media are old: the archive's text comes first, their thumbnails
  * show at once, and opening one makes it urgent.
  */

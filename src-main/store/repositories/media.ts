@@ -47,6 +47,8 @@ export interface MediaMessageRow {
 
 /** Rows per multi-row INSERT when queueing by pk (8 parameters each; far below SQLite's 32,766). */
 const JOBS_PER_INSERT = 64;
+/** One row's parameters for the by-pk INSERT, in its column order. */
+const jobParams = (j: NewMediaJob) => [j.messagePk, j.sessionId, j.kind, j.expectedSize, j.priority, j.now, j.now, j.now];
 
 export interface NewMediaJob {
   sessionId: string;
@@ -144,26 +146,16 @@ export function createMediaRepository(db: Db) {
     /** Queues downloads for stored messages (unknown messages and existing jobs are left alone); returns how many were added. */
     enqueue(jobs: readonly NewMediaJob[]): number {
       let added = 0;
-      const byPk = jobs.filter((j) => j.messagePk !== undefined);
+      const byPk: NewMediaJob[] = [];
+      for (const j of jobs) {
+        if (j.messagePk !== undefined) byPk.push(j);
+        else added += insertJob.run(j.kind, j.expectedSize, j.priority, j.now, j.now, j.now, j.sessionId, j.chatJid, j.waMessageId).changes;
+      }
       let i = 0;
-      if (byPk.length >= JOBS_PER_INSERT) {
-        const params: unknown[] = [];
-        for (; i + JOBS_PER_INSERT <= byPk.length; i += JOBS_PER_INSERT) {
-          params.length = 0;
-          for (let k = i; k < i + JOBS_PER_INSERT; k++) {
-            const j = byPk[k]!;
-            params.push(j.messagePk, j.sessionId, j.kind, j.expectedSize, j.priority, j.now, j.now, j.now);
-          }
-          added += insertManyByPk.run(params).changes;
-        }
+      for (; i + JOBS_PER_INSERT <= byPk.length; i += JOBS_PER_INSERT) {
+        added += insertManyByPk.run(byPk.slice(i, i + JOBS_PER_INSERT).flatMap(jobParams)).changes;
       }
-      const rest = i === 0 && byPk.length === jobs.length ? jobs : [...byPk.slice(i), ...jobs.filter((j) => j.messagePk === undefined)];
-      for (const j of rest) {
-        added +=
-          j.messagePk !== undefined
-            ? insertJobByPk.run(j.messagePk, j.sessionId, j.kind, j.expectedSize, j.priority, j.now, j.now, j.now).changes
-            : insertJob.run(j.kind, j.expectedSize, j.priority, j.now, j.now, j.now, j.sessionId, j.chatJid, j.waMessageId).changes;
-      }
+      for (; i < byPk.length; i++) added += insertJobByPk.run(jobParams(byPk[i]!)).changes;
       return added;
     },
     /** Queues (again) one message's download now; a completed one is left as it is. True when queued. */
